@@ -1,0 +1,405 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using SiteHub.Protocols.Punches;
+
+namespace SiteHub.Protocols.SiteHubV1;
+
+/// <summary>
+/// The <c>sitehub-v1</c> device wire format: one punch
+/// <c>{"sn","seq","person","time","dir","mode","temp"?,"liveness"?}</c>, or a batch
+/// <c>{"sn","punches":[…]}</c> of up to <see cref="MaxBatch"/>. Read with <see cref="Utf8JsonReader"/>
+/// directly so every bad field is named in the error and nothing but the result is allocated.
+/// Unknown properties are ignored so newer firmware stays readable.
+/// </summary>
+public static class SiteHubV1Codec
+{
+    /// <summary>The protocol id devices register with.</summary>
+    public const string ProtocolId = "sitehub-v1";
+
+    /// <summary>Most punches in one batch message.</summary>
+    public const int MaxBatch = 200;
+
+    /// <summary>Longest person id accepted.</summary>
+    public const int MaxPersonLength = 64;
+
+    /// <summary>
+    /// Decodes a punch or a batch published on <c>devices/{topicSn}/punches</c>.
+    /// </summary>
+    /// <exception cref="PayloadDecodeException">The payload is not a valid sitehub-v1 punch or batch.</exception>
+    public static IReadOnlyList<DevicePunch> Decode(ReadOnlySpan<byte> payload, string topicSn)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new PayloadDecodeException("$", "must be a JSON object");
+            }
+
+            var result = ReadObject(ref reader, topicSn, null, batchAllowed: true);
+            if (reader.Read())
+            {
+                throw new PayloadDecodeException("$", "unexpected data after the JSON object");
+            }
+
+            return result;
+        }
+        catch (JsonException ex)
+        {
+            throw new PayloadDecodeException("$", "malformed JSON: " + ex.Message);
+        }
+    }
+
+    private static List<DevicePunch> ReadObject(ref Utf8JsonReader reader, string topicSn, string? path, bool batchAllowed)
+    {
+        string? sn = null;
+        long? seq = null;
+        string? person = null;
+        DateTimeOffset? time = null;
+        var dir = Direction.Unknown;
+        var mode = VerifyMode.Unknown;
+        double? temp = null;
+        double? liveness = null;
+        List<DevicePunch>? batch = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("sn"u8))
+            {
+                sn = ReadString(ref reader, Field(path, "sn"));
+            }
+            else if (reader.ValueTextEquals("seq"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var s) || s < 0)
+                {
+                    throw new PayloadDecodeException(Field(path, "seq"), "must be a non-negative integer");
+                }
+
+                seq = s;
+            }
+            else if (reader.ValueTextEquals("person"u8))
+            {
+                person = ReadString(ref reader, Field(path, "person"));
+                if (person.Length == 0 || person.Length > MaxPersonLength)
+                {
+                    throw new PayloadDecodeException(Field(path, "person"), $"must be 1–{MaxPersonLength} characters");
+                }
+            }
+            else if (reader.ValueTextEquals("time"u8))
+            {
+                time = ReadTime(ref reader, Field(path, "time"));
+            }
+            else if (reader.ValueTextEquals("dir"u8))
+            {
+                dir = ReadDirection(ref reader, Field(path, "dir"));
+            }
+            else if (reader.ValueTextEquals("mode"u8))
+            {
+                mode = ReadMode(ref reader, Field(path, "mode"));
+            }
+            else if (reader.ValueTextEquals("temp"u8))
+            {
+                temp = ReadNumber(ref reader, Field(path, "temp"), 20, 50);
+            }
+            else if (reader.ValueTextEquals("liveness"u8))
+            {
+                liveness = ReadNumber(ref reader, Field(path, "liveness"), 0, 1);
+            }
+            else if (reader.ValueTextEquals("punches"u8))
+            {
+                if (!batchAllowed)
+                {
+                    throw new PayloadDecodeException(Field(path, "punches"), "batches cannot be nested");
+                }
+
+                batch = ReadBatch(ref reader, topicSn);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new PayloadDecodeException(path ?? "$", "malformed object");
+        }
+
+        // A device may only speak for itself: the serial in the payload must be the topic's.
+        if (sn is null && path is not null)
+        {
+            sn = topicSn;
+        }
+
+        if (sn is null)
+        {
+            throw new PayloadDecodeException(Field(path, "sn"), "is required");
+        }
+
+        if (!string.Equals(sn, topicSn, StringComparison.Ordinal))
+        {
+            throw new PayloadDecodeException(Field(path, "sn"), $"'{sn}' is not the device of the topic ('{topicSn}')");
+        }
+
+        if (batch is not null)
+        {
+            if (person is not null || time is not null)
+            {
+                throw new PayloadDecodeException("$", "a message is either one punch or a batch with 'punches', not both");
+            }
+
+            return batch;
+        }
+
+        if (person is null)
+        {
+            throw new PayloadDecodeException(Field(path, "person"), "is required");
+        }
+
+        if (time is null)
+        {
+            throw new PayloadDecodeException(Field(path, "time"), "is required");
+        }
+
+        return [new DevicePunch(sn, seq, person, time.Value, dir, mode, temp, liveness)];
+    }
+
+    private static List<DevicePunch> ReadBatch(ref Utf8JsonReader reader, string topicSn)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new PayloadDecodeException("punches", "must be an array");
+        }
+
+        var punches = new List<DevicePunch>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"punches[{punches.Count}]");
+            if (punches.Count == MaxBatch)
+            {
+                throw new PayloadDecodeException("punches", $"holds more than {MaxBatch} punches");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new PayloadDecodeException(path, "must be an object");
+            }
+
+            punches.Add(ReadObject(ref reader, topicSn, path, batchAllowed: false)[0]);
+        }
+
+        if (punches.Count == 0)
+        {
+            throw new PayloadDecodeException("punches", "is empty");
+        }
+
+        return punches;
+    }
+
+    private static string Field(string? path, string name) => path is null ? name : path + "." + name;
+
+    private static string ReadString(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new PayloadDecodeException(field, "must be a string");
+        }
+
+        return reader.GetString()!;
+    }
+
+    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
+        }
+
+        // An instant without an offset is ambiguous across time zones: refuse it rather than guess.
+        var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+        if (!HasOffset(span))
+        {
+            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
+        }
+
+        if (!reader.TryGetDateTimeOffset(out var time))
+        {
+            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
+        }
+
+        return time;
+    }
+
+    private static bool HasOffset(ReadOnlySpan<byte> text)
+    {
+        if (text.Length < 20)
+        {
+            return false;
+        }
+
+        if (text[^1] is (byte)'Z' or (byte)'z')
+        {
+            return true;
+        }
+
+        var sign = text.Length - 6;
+        return text[sign] is (byte)'+' or (byte)'-' && text[sign + 3] == (byte)':';
+    }
+
+    private static Direction ReadDirection(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("in"u8))
+            {
+                return Direction.In;
+            }
+
+            if (reader.ValueTextEquals("out"u8))
+            {
+                return Direction.Out;
+            }
+
+            if (reader.ValueTextEquals("unknown"u8))
+            {
+                return Direction.Unknown;
+            }
+        }
+
+        throw new PayloadDecodeException(field, "must be \"in\", \"out\" or \"unknown\"");
+    }
+
+    private static VerifyMode ReadMode(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("face"u8))
+            {
+                return VerifyMode.Face;
+            }
+
+            if (reader.ValueTextEquals("card"u8))
+            {
+                return VerifyMode.Card;
+            }
+
+            if (reader.ValueTextEquals("idcard"u8))
+            {
+                return VerifyMode.IdCard;
+            }
+
+            if (reader.ValueTextEquals("qr"u8))
+            {
+                return VerifyMode.Qr;
+            }
+
+            if (reader.ValueTextEquals("fingerprint"u8))
+            {
+                return VerifyMode.Fingerprint;
+            }
+
+            if (reader.ValueTextEquals("unknown"u8))
+            {
+                return VerifyMode.Unknown;
+            }
+        }
+
+        throw new PayloadDecodeException(field, "must be one of face, card, idcard, qr, fingerprint");
+    }
+
+    private static double? ReadNumber(ref Utf8JsonReader reader, string field, double min, double max)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || value < min || value > max)
+        {
+            throw new PayloadDecodeException(field, string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
+        }
+
+        return value;
+    }
+
+    /// <summary>Writes one punch in the sitehub-v1 format (what the simulators and real firmware send).</summary>
+    public static byte[] EncodePunch(DevicePunch punch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(192);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WritePunch(writer, punch, includeSn: true);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes a batch of up to <see cref="MaxBatch"/> punches of one device.</summary>
+    public static byte[] EncodeBatch(string sn, IReadOnlyList<DevicePunch> punches)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(punches.Count, MaxBatch);
+        var buffer = new ArrayBufferWriter<byte>(128 * punches.Count + 32);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sn"u8, sn);
+            writer.WriteStartArray("punches"u8);
+            foreach (var punch in punches)
+            {
+                WritePunch(writer, punch, includeSn: false);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WritePunch(Utf8JsonWriter writer, DevicePunch punch, bool includeSn)
+    {
+        writer.WriteStartObject();
+        if (includeSn)
+        {
+            writer.WriteString("sn"u8, punch.Sn);
+        }
+
+        if (punch.Seq is { } seq)
+        {
+            writer.WriteNumber("seq"u8, seq);
+        }
+
+        writer.WriteString("person"u8, punch.Person);
+        writer.WriteString("time"u8, punch.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
+        writer.WriteString("dir"u8, punch.Direction switch { Direction.In => "in", Direction.Out => "out", _ => "unknown" });
+        writer.WriteString("mode"u8, punch.Mode switch
+        {
+            VerifyMode.Face => "face",
+            VerifyMode.Card => "card",
+            VerifyMode.IdCard => "idcard",
+            VerifyMode.Qr => "qr",
+            VerifyMode.Fingerprint => "fingerprint",
+            _ => "unknown",
+        });
+        if (punch.Temperature is { } temp)
+        {
+            writer.WriteNumber("temp"u8, temp);
+        }
+
+        if (punch.Liveness is { } liveness)
+        {
+            writer.WriteNumber("liveness"u8, liveness);
+        }
+
+        writer.WriteEndObject();
+    }
+}

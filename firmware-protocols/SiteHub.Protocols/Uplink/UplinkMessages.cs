@@ -1,0 +1,38 @@
+using SiteHub.Protocols.Punches;
+
+namespace SiteHub.Protocols.Uplink;
+
+/// <summary>Punches a gateway sends to the hub on <c>sitehub/v1/sites/{siteId}/punches</c>.</summary>
+/// <param name="GatewayId">The sending gateway (its site id).</param>
+/// <param name="BatchId">Unique per batch; echoed in the <see cref="BatchAck"/>.</param>
+/// <param name="Punches">The punches, already committed in the gateway's outbox.</param>
+public sealed record PunchBatch(string GatewayId, string BatchId, IReadOnlyList<Punch> Punches);
+
+/// <summary>The hub's answer on <c>sitehub/v1/sites/{siteId}/acks</c>, sent only after its own commit.</summary>
+/// <param name="BatchId">The batch answered.</param>
+/// <param name="Accepted">Punches new to the hub and now stored.</param>
+/// <param name="Duplicates">Punches the hub already had (a resend): stored once, acked again.</param>
+/// <param name="Rejected">Punches the hub will never take (invalid, or for another site), with the reason.</param>
+public sealed record BatchAck(string BatchId, int Accepted, int Duplicates, IReadOnlyList<RejectedPunch> Rejected);
+
+/// <summary>A punch the hub refused, and why. The gateway stops resending it.</summary>
+public sealed record RejectedPunch(string EventId, string Reason);
+
+/// <summary>The gateway's state, retained on <c>sitehub/v1/sites/{siteId}/status</c>; the last will says offline.</summary>
+/// <param name="SiteId">The site.</param>
+/// <param name="Online">False in the last will.</param>
+/// <param name="Backlog">Punches committed but not yet acked by the hub.</param>
+/// <param name="OldestUnsentAt">When the oldest of them was received.</param>
+/// <param name="DevicesOnline">Registered devices connected now.</param>
+/// <param name="DevicesOffline">Registered devices not connected.</param>
+/// <param name="Version">Gateway software version.</param>
+/// <param name="At">The gateway's clock.</param>
+public sealed record GatewayStatus(
+    string SiteId,
+    bool Online,
+    long Backlog,
+    DateTimeOffset? OldestUnsentAt,
+    int DevicesOnline,
+    int DevicesOffline,
+    string Version,
+    DateTimeOffset At);
