@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using SiteHub.Gateway.Configuration;
+using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.Outbox;
+using SiteHub.Gateway.SiteBroker;
+using SiteHub.Gateway.Uplink;
+using SiteHub.Platform.Hosting;
+using SiteHub.Platform.Web;
+
+namespace SiteHub.Gateway;
+
+/// <summary>Builds the gateway application; the demo hosts it in-process, <c>Program</c> runs it.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddSiteHubLogging("gateway");
+        builder.AddGatewayConfiguration();
+        builder.AddDevices();
+        builder.AddOutbox();
+        builder.AddSiteBroker();
+        builder.AddUplink();
+        builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
+        builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapDevicesApi();
+        app.MapOutboxApi();
+        app.MapUplinkApi();
+        return app;
+    }
+}

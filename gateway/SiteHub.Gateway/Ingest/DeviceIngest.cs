@@ -1,0 +1,196 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SiteHub.Gateway.Configuration;
+using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.Outbox;
+using SiteHub.Protocols;
+using SiteHub.Protocols.Devices;
+using SiteHub.Protocols.Punches;
+using SiteHub.Protocols.SiteHubV1;
+
+namespace SiteHub.Gateway.Ingest;
+
+/// <summary>What the gateway did with one device message.</summary>
+public enum IngestOutcome
+{
+    /// <summary>New punches committed to disk.</summary>
+    Committed,
+
+    /// <summary>Every punch was already in the outbox (a device resend).</summary>
+    Duplicate,
+
+    /// <summary>Kept raw in quarantine with the reason.</summary>
+    Quarantined,
+
+    /// <summary>A status or reply applied to the registry.</summary>
+    Applied,
+
+    /// <summary>Not allowed (wrong topic for this device); nothing stored.</summary>
+    Refused,
+}
+
+/// <summary>Running totals of what devices sent (for the API and status).</summary>
+public sealed class IngestCounters
+{
+    private long _punches;
+    private long _messages;
+    private long _quarantined;
+    private long _refused;
+
+    public long Punches => Interlocked.Read(ref _punches);
+
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public long Quarantined => Interlocked.Read(ref _quarantined);
+
+    public long Refused => Interlocked.Read(ref _refused);
+
+    internal void AddPunches(int count)
+    {
+        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _punches, count);
+    }
+
+    internal void AddQuarantined() => Interlocked.Increment(ref _quarantined);
+
+    internal void AddRefused() => Interlocked.Increment(ref _refused);
+}
+
+/// <summary>
+/// Turns a device message into durable state: decodes it with the device's registered protocol,
+/// assigns event ids, and commits punches to the outbox; anything undecodable is quarantined raw
+/// with the reason. The returned task completes only after the commit is on disk, so the caller
+/// (the broker or an HTTP endpoint) acks the device only then. A failed commit throws: no ack.
+/// </summary>
+public sealed partial class DeviceIngest(
+    DeviceRegistry registry,
+    OutboxStore outbox,
+    IngestCounters counters,
+    IOptions<GatewayOptions> gateway,
+    IOptions<SiteBrokerOptions> broker,
+    TimeProvider clock,
+    ILogger<DeviceIngest> logger)
+{
+    private readonly string _siteId = gateway.Value.SiteId;
+    private readonly int _maxPayload = broker.Value.MaxPayloadBytes;
+
+    /// <summary>Handles a message published by device <paramref name="sn"/> on <paramref name="topic"/>.</summary>
+    public async Task<IngestOutcome> HandleMqttAsync(string sn, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!DeviceTopics.TryParse(topic, out var topicSn, out var kind) || topicSn != sn || kind == DeviceTopicKind.Command)
+        {
+            counters.AddRefused();
+            LogRefusedTopic(sn, topic);
+            return IngestOutcome.Refused;
+        }
+
+        var device = registry.Find(sn);
+        if (device is null)
+        {
+            // Only reachable with an external broker, which lets devices in on its own terms.
+            return await QuarantineAsync(sn, topic, "unknown", payload, "device is not registered at this gateway (approve it first)", cancellationToken);
+        }
+
+        switch (kind)
+        {
+            case DeviceTopicKind.Punches:
+                return await IngestPunchesAsync(device, topic, payload, cancellationToken);
+            case DeviceTopicKind.Status:
+                return await ApplyStatusAsync(device, topic, payload, cancellationToken);
+            case DeviceTopicKind.CommandReply:
+                LogCommandReply(sn, Encoding.UTF8.GetString(payload.Span[..Math.Min(payload.Length, 512)]));
+                return IngestOutcome.Applied;
+            default:
+                return await QuarantineAsync(sn, topic, device.Protocol, payload, $"this gateway does not handle '{kind}' messages yet", cancellationToken);
+        }
+    }
+
+    private async Task<IngestOutcome> IngestPunchesAsync(DeviceRecord device, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (payload.Length > _maxPayload)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, $"payload of {payload.Length} bytes exceeds SiteBroker:MaxPayloadBytes ({_maxPayload})", cancellationToken);
+        }
+
+        IReadOnlyList<DevicePunch> decoded;
+        try
+        {
+            decoded = device.Protocol switch
+            {
+                SiteHubV1Codec.ProtocolId => SiteHubV1Codec.Decode(payload.Span, device.Sn),
+                _ => throw new PayloadDecodeException("$", $"protocol '{device.Protocol}' is not read over MQTT by this gateway"),
+            };
+        }
+        catch (PayloadDecodeException ex)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, ex.Message, cancellationToken);
+        }
+
+        var now = clock.GetUtcNow();
+        var punches = new Punch[decoded.Count];
+        for (var i = 0; i < decoded.Count; i++)
+        {
+            punches[i] = decoded[i].ToPunch(_siteId, device.Gate, device.Direction, now, device.Protocol);
+        }
+
+        var outcome = await outbox.AppendAsync(punches, cancellationToken);
+        counters.AddPunches(punches.Length);
+        registry.Touch(device.Sn);
+        return outcome == OutboxWriteOutcome.AlreadyPresent ? IngestOutcome.Duplicate : IngestOutcome.Committed;
+    }
+
+    private async Task<IngestOutcome> ApplyStatusAsync(DeviceRecord device, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        DeviceStatus? status;
+        try
+        {
+            status = payload.Length <= 64 * 1024 ? JsonSerializer.Deserialize(payload.Span, ProtocolsJsonContext.Default.DeviceStatus) : null;
+        }
+        catch (JsonException ex)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, "status: malformed JSON: " + ex.Message, cancellationToken);
+        }
+
+        if (status is null)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, "status: must be a JSON object of at most 64 KiB", cancellationToken);
+        }
+
+        registry.ApplyStatus(device.Sn, status);
+        return IngestOutcome.Applied;
+    }
+
+    /// <summary>Keeps a payload raw with the reason, durably, and counts it.</summary>
+    public async Task<IngestOutcome> QuarantineAsync(string sn, string source, string protocol, ReadOnlyMemory<byte> payload, string reason, CancellationToken cancellationToken)
+    {
+        const int MaxKept = 1024 * 1024;
+        var truncated = payload.Length > MaxKept;
+        await outbox.QuarantineAsync(
+            new QuarantinedPayload
+            {
+                At = clock.GetUtcNow(),
+                DeviceSn = sn,
+                Source = source,
+                Protocol = protocol,
+                Reason = reason,
+                Size = payload.Length,
+                Truncated = truncated,
+                Raw = payload[..Math.Min(payload.Length, MaxKept)].ToArray(),
+            },
+            cancellationToken);
+        counters.AddQuarantined();
+        LogQuarantined(sn, source, reason);
+        return IngestOutcome.Quarantined;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined a payload from {DeviceSn} on {Source}: {Reason}")]
+    private partial void LogQuarantined(string deviceSn, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a publish by {DeviceSn} to {Topic}: not its own topic")]
+    private partial void LogRefusedTopic(string deviceSn, string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command reply from {DeviceSn}: {Reply}")]
+    private partial void LogCommandReply(string deviceSn, string reply);
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using SiteHub.Gateway.Configuration;
+using SiteHub.Gateway.Ingest;
+
+namespace SiteHub.Gateway.Outbox;
+
+/// <summary>The durable outbox, the device ingest that fills it, and their REST API.</summary>
+public static class OutboxFeature
+{
+    public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(provider => new OutboxStore(
+            provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataPath,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<OutboxStore>>()));
+        builder.Services.AddSingleton<IngestCounters>();
+        builder.Services.AddSingleton<DeviceIngest>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapOutboxApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/outbox", (OutboxStore outbox, IngestCounters counters) =>
+        {
+            var counts = outbox.Counts();
+            return new
+            {
+                counts.Pending,
+                counts.Delivered,
+                counts.Quarantined,
+                counts.OldestPendingAt,
+                Received = counters.Punches,
+                Refused = counters.Refused,
+                Commit = new
+                {
+                    outbox.Committer.Healthy,
+                    outbox.Committer.LastError,
+                    outbox.Committer.Commits,
+                    outbox.Committer.LastGroupSize,
+                    LastCommitMs = outbox.Committer.LastCommitDuration.TotalMilliseconds,
+                },
+            };
+        });
+        app.MapGet("/api/quarantine", (OutboxStore outbox, int? limit) => outbox.Quarantined(Math.Clamp(limit ?? 100, 1, 1000)).Select(q => new
+        {
+            Id = q.Id?.ToString(),
+            q.At,
+            q.DeviceSn,
+            q.Source,
+            q.Protocol,
+            q.Reason,
+            q.Size,
+            q.Truncated,
+            Preview = Encoding.UTF8.GetString(q.Raw, 0, Math.Min(q.Raw.Length, 2048)),
+        }));
+        return app;
+    }
+}

@@ -1,0 +1,255 @@
+using System.Text.Json;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+using SiteHub.Platform.Storage;
+using SiteHub.Protocols;
+using SiteHub.Protocols.Punches;
+
+namespace SiteHub.Gateway.Outbox;
+
+/// <summary>A committed punch waiting in (or delivered from) the outbox.</summary>
+/// <param name="Seq">Position in the outbox, increasing with commit order.</param>
+/// <param name="EventId">The punch's event id.</param>
+/// <param name="ReceivedAt">When the gateway received it.</param>
+/// <param name="Json">The canonical punch as UTF-8 JSON, ready to go into a batch unchanged.</param>
+public sealed record OutboxEntry(long Seq, string EventId, DateTimeOffset ReceivedAt, byte[] Json);
+
+/// <summary>A payload that could not be decoded, kept raw with the reason.</summary>
+public sealed record QuarantinedPayload
+{
+    public ObjectId? Id { get; init; }
+    public DateTimeOffset At { get; init; }
+    public string DeviceSn { get; init; } = "";
+    public string Source { get; init; } = "";
+    public string Protocol { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public int Size { get; init; }
+    public bool Truncated { get; init; }
+    public byte[] Raw { get; init; } = [];
+}
+
+/// <summary>Counts shown by <c>GET /api/outbox</c>.</summary>
+public sealed record OutboxCounts(long Pending, long Delivered, long Quarantined, DateTimeOffset? OldestPendingAt);
+
+/// <summary>What was done with one submitted punch.</summary>
+public enum OutboxWriteOutcome
+{
+    Committed,
+    AlreadyPresent,
+    Quarantined,
+    MarkedDelivered,
+}
+
+/// <summary>
+/// The gateway's durable outbox, <c>outbox.db</c>: committed punches (pending until the hub acks
+/// them) and quarantined payloads. Every write goes through one <see cref="GroupCommitter{TItem,TResult}"/>,
+/// so many devices' punches share one fsync; a caller's task completes only after that fsync.
+/// </summary>
+/// <remarks>
+/// Document layout of <c>punches</c>: <c>_id</c> = seq (long), <c>eid</c> = event id (unique index:
+/// a resent record is recognised and not stored twice), <c>pending</c> = seq while unacked and
+/// null once delivered (indexed: the backlog is an index range), <c>rcv</c>, <c>json</c>.
+/// </remarks>
+public sealed class OutboxStore : IDisposable
+{
+    private readonly DurableLiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _punches;
+    private readonly ILiteCollection<QuarantinedPayload> _quarantine;
+    private readonly GroupCommitter<OutboxWrite, OutboxWriteOutcome> _committer;
+    private readonly TimeProvider _clock;
+    private long _nextSeq;
+    private long _pendingCount;
+
+    public OutboxStore(string dataPath, TimeProvider clock, ILogger<OutboxStore> logger)
+    {
+        _clock = clock;
+        _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "outbox.db"));
+        _punches = _db.Database.GetCollection("punches");
+        _punches.EnsureIndex("eid", unique: true);
+        _punches.EnsureIndex("pending");
+        _quarantine = _db.Database.GetCollection<QuarantinedPayload>("quarantine");
+        _nextSeq = (_punches.Max("_id").IsNull ? 0 : _punches.Max("_id").AsInt64) + 1;
+        _pendingCount = _punches.Count(Query.GT("pending", 0L));
+        _db.CommitDurably();
+        _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger);
+    }
+
+    /// <summary>Raised on the writer thread with the punches of each durable commit, for the live uplink path.</summary>
+    public event Action<IReadOnlyList<OutboxEntry>>? Committed;
+
+    /// <summary>The commit machinery (health and metrics).</summary>
+    public GroupCommitter<OutboxWrite, OutboxWriteOutcome> Committer => _committer;
+
+    /// <summary>Punches not yet acked by the hub.</summary>
+    public long PendingCount => Interlocked.Read(ref _pendingCount);
+
+    /// <summary>Commits punches; completes once they are on disk. Punches already in the outbox are not stored again.</summary>
+    public Task<OutboxWriteOutcome> AppendAsync(IReadOnlyList<Punch> punches, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(new OutboxWrite.Append(punches), cancellationToken);
+
+    /// <summary>Keeps an undecodable payload with the reason; completes once it is on disk.</summary>
+    public Task<OutboxWriteOutcome> QuarantineAsync(QuarantinedPayload payload, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(new OutboxWrite.Quarantine(payload), cancellationToken);
+
+    /// <summary>Marks punches delivered (the hub acked them).</summary>
+    public Task<OutboxWriteOutcome> MarkDeliveredAsync(IReadOnlyList<long> seqs, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(new OutboxWrite.Delivered(seqs), cancellationToken);
+
+    /// <summary>Pending punches with a seq above <paramref name="afterSeq"/>, in commit order, skipping <paramref name="skip"/>.</summary>
+    public List<OutboxEntry> ReadPending(long afterSeq, int limit, IReadOnlySet<long> skip)
+    {
+        var result = new List<OutboxEntry>(limit);
+        foreach (var doc in _punches.Find(Query.GT("pending", afterSeq)))
+        {
+            var entry = ToEntry(doc);
+            if (skip.Contains(entry.Seq))
+            {
+                continue;
+            }
+
+            result.Add(entry);
+            if (result.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>When the oldest pending punch was received; null when nothing is pending.</summary>
+    public DateTimeOffset? OldestPendingAt()
+    {
+        var oldest = _punches.Find(Query.GT("pending", 0L), limit: 1).FirstOrDefault();
+        return oldest is null ? null : ToEntry(oldest).ReceivedAt;
+    }
+
+    /// <summary>Counts for the API (delivered and quarantined are counted on disk: not for hot paths).</summary>
+    public OutboxCounts Counts()
+    {
+        var pending = _punches.LongCount(Query.GT("pending", 0L));
+        return new OutboxCounts(pending, _punches.LongCount() - pending, _quarantine.LongCount(), OldestPendingAt());
+    }
+
+    /// <summary>The quarantined payloads, newest first.</summary>
+    public IReadOnlyList<QuarantinedPayload> Quarantined(int limit) =>
+        _quarantine.Query().OrderByDescending(q => q.At).Limit(limit).ToList();
+
+    /// <summary>Reads a punch back by event id (tests, the UI).</summary>
+    public Punch? FindPunch(string eventId)
+    {
+        var doc = _punches.FindOne(Query.EQ("eid", eventId));
+        return doc is null ? null : JsonSerializer.Deserialize(doc["json"].AsBinary, ProtocolsJsonContext.Default.Punch);
+    }
+
+    private OutboxWriteOutcome[] CommitGroup(IReadOnlyList<OutboxWrite> writes)
+    {
+        var outcomes = new OutboxWriteOutcome[writes.Count];
+        var committed = new List<OutboxEntry>();
+        var seqBefore = _nextSeq;
+        long pendingDelta = 0;
+        _db.Database.BeginTrans();
+        try
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                switch (writes[i])
+                {
+                    case OutboxWrite.Append append:
+                        var added = 0;
+                        foreach (var punch in append.Punches)
+                        {
+                            if (_punches.Exists(Query.EQ("eid", punch.EventId)))
+                            {
+                                continue;
+                            }
+
+                            var entry = new OutboxEntry(_nextSeq++, punch.EventId, punch.ReceivedAt,
+                                JsonSerializer.SerializeToUtf8Bytes(punch, ProtocolsJsonContext.Default.Punch));
+                            _punches.Insert(ToDocument(entry));
+                            committed.Add(entry);
+                            added++;
+                        }
+
+                        pendingDelta += added;
+                        outcomes[i] = added > 0 || append.Punches.Count == 0 ? OutboxWriteOutcome.Committed : OutboxWriteOutcome.AlreadyPresent;
+                        break;
+                    case OutboxWrite.Quarantine quarantine:
+                        _quarantine.Insert(quarantine.Payload);
+                        outcomes[i] = OutboxWriteOutcome.Quarantined;
+                        break;
+                    case OutboxWrite.Delivered delivered:
+                        foreach (var seq in delivered.Seqs)
+                        {
+                            var doc = _punches.FindById(seq);
+                            if (doc is not null && !doc["pending"].IsNull)
+                            {
+                                doc["pending"] = BsonValue.Null;
+                                doc["dlv"] = _clock.GetUtcNow().UtcDateTime;
+                                _punches.Update(doc);
+                                pendingDelta--;
+                            }
+                        }
+
+                        outcomes[i] = OutboxWriteOutcome.MarkedDelivered;
+                        break;
+                }
+            }
+
+            _db.CommitDurably();
+        }
+        catch
+        {
+            _db.Database.Rollback();
+            _nextSeq = seqBefore;
+            throw;
+        }
+
+        Interlocked.Add(ref _pendingCount, pendingDelta);
+        if (committed.Count > 0)
+        {
+            Committed?.Invoke(committed);
+        }
+
+        return outcomes;
+    }
+
+    private static BsonDocument ToDocument(OutboxEntry entry) => new()
+    {
+        ["_id"] = entry.Seq,
+        ["eid"] = entry.EventId,
+        ["pending"] = entry.Seq,
+        ["rcv"] = entry.ReceivedAt.UtcDateTime,
+        ["json"] = entry.Json,
+    };
+
+    private static OutboxEntry ToEntry(BsonDocument doc) => new(
+        doc["_id"].AsInt64,
+        doc["eid"].AsString,
+        new DateTimeOffset(DateTime.SpecifyKind(doc["rcv"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
+        doc["json"].AsBinary);
+
+    public void Dispose()
+    {
+        _committer.Dispose();
+        _db.Dispose();
+    }
+}
+
+/// <summary>One write to the outbox, committed in a group with others.</summary>
+public abstract record OutboxWrite
+{
+    private OutboxWrite()
+    {
+    }
+
+    /// <summary>Punches to commit.</summary>
+    public sealed record Append(IReadOnlyList<Punch> Punches) : OutboxWrite;
+
+    /// <summary>A payload to keep in quarantine.</summary>
+    public sealed record Quarantine(QuarantinedPayload Payload) : OutboxWrite;
+
+    /// <summary>Punches the hub acked.</summary>
+    public sealed record Delivered(IReadOnlyList<long> Seqs) : OutboxWrite;
+}

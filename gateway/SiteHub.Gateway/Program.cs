@@ -1,0 +1,4 @@
+using SiteHub.Gateway;
+
+var app = GatewayApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,102 @@
+using LiteDB;
+
+namespace SiteHub.Platform.Storage;
+
+/// <summary>
+/// A LiteDB database whose commits are forced to disk. LiteDB's own checkpoint (copying the log
+/// into the data file) is switched off and run here instead, between syncs, so that no page is
+/// ever only in the page cache when the log that held it is truncated.
+/// </summary>
+public sealed class DurableLiteDatabase : IDisposable
+{
+    /// <summary>Checkpoint once the log has grown past this (bytes).</summary>
+    public const long CheckpointLogBytes = 16 * 1024 * 1024;
+
+    private DurableLiteDatabase(LiteDatabase database, string dataFile)
+    {
+        Database = database;
+        DataFile = dataFile;
+        LogFile = Path.Combine(
+            Path.GetDirectoryName(dataFile)!,
+            Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
+    }
+
+    /// <summary>The LiteDB database. Write only from the thread that calls <see cref="CommitDurably"/>.</summary>
+    public LiteDatabase Database { get; }
+
+    /// <summary>The data file path.</summary>
+    public string DataFile { get; }
+
+    /// <summary>LiteDB's write-ahead log beside the data file (<c>name-log.db</c>).</summary>
+    public string LogFile { get; }
+
+    /// <summary>Opens (or creates) the database at <paramref name="dataFile"/>, creating its folder.</summary>
+    public static DurableLiteDatabase Open(string dataFile, BsonMapper? mapper = null)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dataFile))!;
+        Directory.CreateDirectory(folder);
+        var database = new LiteDatabase(
+            new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct },
+            mapper ?? CreateMapper());
+        try
+        {
+            database.CheckpointSize = 0;
+            var durable = new DurableLiteDatabase(database, Path.GetFullPath(dataFile));
+            DiskSync.File(durable.DataFile);
+            DiskSync.Directory(folder);
+            return durable;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A mapper that also stores <see cref="DateTimeOffset"/> (as its UTC instant, to the
+    /// millisecond: BSON's date resolution).
+    /// </summary>
+    public static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper();
+        mapper.RegisterType(
+            value => new BsonValue(value.UtcDateTime),
+            bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
+        return mapper;
+    }
+
+    /// <summary>
+    /// Commits the current transaction and forces the log to stable storage; when this returns
+    /// the transaction survives a power cut. Checkpoints when the log has grown large.
+    /// </summary>
+    public void CommitDurably()
+    {
+        if (!Database.Commit())
+        {
+            return;
+        }
+
+        DiskSync.File(LogFile);
+        if (LogLength() > CheckpointLogBytes)
+        {
+            Checkpoint();
+        }
+    }
+
+    /// <summary>Copies the log into the data file, then syncs the data file.</summary>
+    public void Checkpoint()
+    {
+        DiskSync.File(LogFile);
+        Database.Checkpoint();
+        DiskSync.File(DataFile);
+    }
+
+    private long LogLength()
+    {
+        var info = new FileInfo(LogFile);
+        return info.Exists ? info.Length : 0;
+    }
+
+    public void Dispose() => Database.Dispose();
+}

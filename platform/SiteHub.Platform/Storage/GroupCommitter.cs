@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace SiteHub.Platform.Storage;
+
+/// <summary>
+/// Turns many small durable writes into few fsync'd commits. Callers submit one item and await
+/// its result; a single writer thread takes whatever is queued (up to <c>maxGroup</c>), commits it
+/// in one transaction, and only then completes the callers' tasks. Under load the group grows by
+/// itself (items queue up while the previous fsync runs), so no fixed delay is needed.
+/// </summary>
+/// <remarks>
+/// On failure (disk full, read-only, I/O error) every caller of that group gets the exception,
+/// so no one acks what did not reach the disk; the writer goes on with the next group, which is
+/// how it resumes when the disk is writable again. <see cref="Healthy"/> says how the last commit went.
+/// </remarks>
+public sealed class GroupCommitter<TItem, TResult> : IDisposable
+{
+    private readonly Channel<Pending> _queue;
+    private readonly Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> _commitGroup;
+    private readonly int _maxGroup;
+    private readonly TimeSpan _linger;
+    private readonly ILogger _logger;
+    private readonly string _name;
+    private readonly Thread _writer;
+
+    /// <param name="name">For logs and thread names.</param>
+    /// <param name="commitGroup">Writes the items in one transaction and returns one result per item, in order; must make them durable before it returns.</param>
+    /// <param name="maxGroup">Most items in one commit.</param>
+    /// <param name="linger">How long to wait for more items after the first (zero: commit what is queued now).</param>
+    /// <param name="logger">Where failures are logged.</param>
+    public GroupCommitter(string name, Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> commitGroup, int maxGroup, TimeSpan linger, ILogger logger)
+    {
+        _name = name;
+        _commitGroup = commitGroup;
+        _maxGroup = maxGroup;
+        _linger = linger;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(maxGroup * 64, 10_000))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "commit:" + name };
+        _writer.Start();
+    }
+
+    /// <summary>False after a commit failed, true again after one succeeds.</summary>
+    public bool Healthy { get; private set; } = true;
+
+    /// <summary>The last failure, if the last commit failed.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Commits so far.</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>Items in the last commit.</summary>
+    public int LastGroupSize { get; private set; }
+
+    /// <summary>How long the last commit took, fsync included.</summary>
+    public TimeSpan LastCommitDuration { get; private set; }
+
+    /// <summary>Queues an item; the task completes once it is durable (or faults if the commit failed).</summary>
+    public async Task<TResult> SubmitAsync(TItem item, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Done.Task;
+    }
+
+    private void WriteLoop()
+    {
+        var reader = _queue.Reader;
+        var group = new List<Pending>(_maxGroup);
+        var items = new List<TItem>(_maxGroup);
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            items.Clear();
+            Fill(reader, group);
+            if (_linger > TimeSpan.Zero && group.Count < _maxGroup)
+            {
+                var until = Stopwatch.GetTimestamp() + (long)(_linger.TotalSeconds * Stopwatch.Frequency);
+                while (group.Count < _maxGroup && Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.Yield();
+                    Fill(reader, group);
+                }
+            }
+
+            foreach (var pending in group)
+            {
+                items.Add(pending.Item);
+            }
+
+            Commit(group, items);
+        }
+    }
+
+    private void Fill(ChannelReader<Pending> reader, List<Pending> group)
+    {
+        while (group.Count < _maxGroup && reader.TryRead(out var pending))
+        {
+            group.Add(pending);
+        }
+    }
+
+    private void Commit(List<Pending> group, List<TItem> items)
+    {
+        var started = Stopwatch.GetTimestamp();
+        IReadOnlyList<TResult> results;
+        try
+        {
+            results = _commitGroup(items);
+            if (results.Count != items.Count)
+            {
+                throw new InvalidOperationException($"{_name}: commit returned {results.Count} results for {items.Count} items.");
+            }
+        }
+        catch (Exception ex)
+        {
+            Healthy = false;
+            LastError = ex.Message;
+            _logger.LogError(ex, "Commit of {Count} items to {Store} failed; nothing in it is acknowledged", items.Count, _name);
+            foreach (var pending in group)
+            {
+                pending.Done.TrySetException(ex);
+            }
+
+            return;
+        }
+
+        Healthy = true;
+        LastError = null;
+        Commits++;
+        LastGroupSize = items.Count;
+        LastCommitDuration = Stopwatch.GetElapsedTime(started);
+        for (var i = 0; i < group.Count; i++)
+        {
+            group[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    /// <summary>Stops taking items and waits for the writer to commit what is queued.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.Join(TimeSpan.FromSeconds(30));
+    }
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+}
