@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using SiteHub.Hub.Configuration;
+using SiteHub.Hub.Gateways;
+using SiteHub.Hub.Ingest;
+using SiteHub.Protocols;
+using SiteHub.Protocols.Uplink;
+
+namespace SiteHub.Hub.CentralBroker;
+
+/// <summary>
+/// The central broker embedded in the hub (MQTTnet server). A gateway logs in with its site id and
+/// the password in <c>Gateways:{siteId}:Password</c>, and may only use its own
+/// <c>sitehub/v1/sites/{siteId}/</c> topics. A punch batch is stored inside MQTTnet's publish
+/// intercept, so the gateway's PUBACK follows the hub's commit; the <see cref="BatchAck"/> is then
+/// published on the site's acks topic, to the gateway's persistent session.
+/// </summary>
+/// <remarks>A failed commit closes the gateway's connection without a PUBACK or an ack: it resends.</remarks>
+public sealed partial class EmbeddedCentralBroker(
+    IOptions<CentralBrokerOptions> options,
+    IOptions<GatewaysOptions> gatewayCredentials,
+    UplinkIngest ingest,
+    GatewayDirectory gateways,
+    ILogger<EmbeddedCentralBroker> logger) : IHostedService, IAsyncDisposable
+{
+    private const string SiteItem = "site";
+    private readonly ConcurrentDictionary<string, string> _siteByClient = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+
+    /// <summary>Refused logins and topic violations since start (security monitoring).</summary>
+    public long Violations => Interlocked.Read(ref _violations);
+
+    private long _violations;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(settings.BindAddress))
+            .WithDefaultEndpointPort(settings.Port)
+            .WithPersistentSessions()
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        _server.ClientConnectedAsync += args =>
+        {
+            if (_siteByClient.TryGetValue(args.ClientId, out var site))
+            {
+                gateways.SetConnected(site, true);
+            }
+
+            return Task.CompletedTask;
+        };
+        _server.ClientDisconnectedAsync += args =>
+        {
+            if (args.DisconnectType != MqttClientDisconnectType.Takeover && _siteByClient.TryRemove(args.ClientId, out var site))
+            {
+                gateways.SetConnected(site, false);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _server.StartAsync();
+        LogStarted(settings.BindAddress, settings.Port);
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
+    {
+        var site = args.UserName ?? "";
+        var remote = args.RemoteEndPoint?.ToString();
+        if (!gatewayCredentials.Value.Sites.TryGetValue(site, out var credential)
+            || !FixedTimeEquals(args.Password ?? "", credential.Password))
+        {
+            args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            Interlocked.Increment(ref _violations);
+            LogRefusedLogin(site, remote);
+            return Task.CompletedTask;
+        }
+
+        args.SessionItems[SiteItem] = site;
+        _siteByClient[args.ClientId] = site;
+        args.ReasonCode = MqttConnectReasonCode.Success;
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        var site = args.SessionItems[SiteItem] as string;
+        if (site is null || !UplinkTopics.IsOwnedBy(args.TopicFilter.Topic, site))
+        {
+            args.ProcessSubscription = false;
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            Interlocked.Increment(ref _violations);
+            LogTopicViolation(site ?? args.ClientId, "subscribe", args.TopicFilter.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    {
+        if (string.IsNullOrEmpty(args.ClientId) || args.SessionItems[SiteItem] is not string site)
+        {
+            return; // the hub's own messages (acks)
+        }
+
+        var topic = args.ApplicationMessage.Topic;
+        if (!UplinkTopics.TryParse(topic, out var topicSite, out var kind) || topicSite != site
+            || kind is UplinkTopicKind.Acks or UplinkTopicKind.Roster)
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            Interlocked.Increment(ref _violations);
+            LogTopicViolation(site, "publish", topic);
+            return;
+        }
+
+        // Punches are consumed here; statuses are routed on too (retained, for anyone watching).
+        args.ProcessPublish = kind != UplinkTopicKind.Punches;
+        try
+        {
+            var payload = args.ApplicationMessage.Payload;
+            var ack = await ingest.HandleAsync(site, kind, payload.IsSingleSegment ? payload.First : payload.ToArray(), args.CancellationToken);
+            if (ack is not null)
+            {
+                await _server!.InjectApplicationMessage(
+                    new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
+                        .WithTopic(UplinkTopics.Acks(site))
+                        .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, ProtocolsJsonContext.Default.BatchAck))
+                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                        .Build()),
+                    args.CancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            args.ProcessPublish = false;
+            args.CloseConnection = true;
+            LogCommitFailed(ex, site);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Central broker listening on {Address}:{Port}")]
+    private partial void LogStarted(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused gateway login '{SiteId}' from {Remote}: unknown site or wrong password")]
+    private partial void LogRefusedLogin(string siteId, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway {SiteId} tried to {Action} {Topic}: not its own site's topic; refused")]
+    private partial void LogTopicViolation(string siteId, string action, string topic);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit a batch of gateway {SiteId}; closing its connection so it resends")]
+    private partial void LogCommitFailed(Exception ex, string siteId);
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace SiteHub.Hub.Ingest;
+
+/// <summary>The punch and attendance store and its query API.</summary>
+public static class IngestFeature
+{
+    public static IHostApplicationBuilder AddPunchStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PunchStore>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPunchesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/punches", (PunchStore store, string? site, string? person, string? from, string? to, int? limit) =>
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var fromTime = ParseTime(from, "from", errors);
+            var toTime = ParseTime(to, "to", errors);
+            if (limit is < 1 or > 10_000)
+            {
+                errors["limit"] = ["must be 1-10000"];
+            }
+
+            return errors.Count > 0
+                ? Results.ValidationProblem(errors)
+                : Results.Ok(store.Query(site, person, fromTime, toTime, limit ?? 1000));
+        });
+        return app;
+    }
+
+    private static DateTimeOffset? ParseTime(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        errors[name] = ["must be an ISO 8601 date or date and time"];
+        return null;
+    }
+}

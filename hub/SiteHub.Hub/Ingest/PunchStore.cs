@@ -1,0 +1,290 @@
+using LiteDB;
+using Microsoft.Extensions.Options;
+using SiteHub.Hub.Configuration;
+using SiteHub.Platform.Storage;
+using SiteHub.Protocols.Punches;
+using SiteHub.Protocols.Uplink;
+
+namespace SiteHub.Hub.Ingest;
+
+/// <summary>A punch the hub committed, with its position in the hub's stream (for the sinks).</summary>
+public sealed record StoredPunch(long Seq, Punch Punch);
+
+/// <summary>One day of one person at one site: what attendance is built from.</summary>
+public sealed record AttendanceDay
+{
+    [BsonId] public string Id { get; init; } = "";
+    public string SiteId { get; init; } = "";
+    public string PersonId { get; init; } = "";
+    public DateTime Date { get; init; }
+    public DateTimeOffset? FirstIn { get; init; }
+    public DateTimeOffset? LastOut { get; init; }
+    public DateTimeOffset FirstSeen { get; init; }
+    public DateTimeOffset LastSeen { get; init; }
+    public int Punches { get; init; }
+
+    public static string KeyOf(string siteId, string personId, DateOnly date) => $"{siteId}|{personId}|{date:yyyy-MM-dd}";
+}
+
+/// <summary>
+/// The hub's punch and attendance store, <c>hub.db</c>. A gateway's batch is deduped by event id,
+/// stored with the attendance days it touches, and forced to disk in a group commit with other
+/// gateways' batches; only then does the caller get the <see cref="BatchAck"/> to publish.
+/// </summary>
+/// <remarks>
+/// <c>punches</c>: <c>_id</c> = hub sequence (the order the sinks read in), <c>eid</c> unique,
+/// <c>at</c> (UTC instant, indexed for time queries) and the punch's other fields.
+/// </remarks>
+public sealed class PunchStore : IDisposable
+{
+    private readonly DurableLiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _punches;
+    private readonly ILiteCollection<AttendanceDay> _attendance;
+    private readonly ILiteCollection<BsonDocument> _cursors;
+    private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
+    private readonly TimeZoneInfo _zone;
+    private long _nextSeq;
+
+    public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
+    {
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"));
+        _punches = _db.Database.GetCollection("punches");
+        _punches.EnsureIndex("eid", unique: true);
+        _punches.EnsureIndex("at");
+        _attendance = _db.Database.GetCollection<AttendanceDay>("attendance");
+        _cursors = _db.Database.GetCollection("cursors");
+        var max = _punches.Max("_id");
+        _nextSeq = (max.IsNull ? 0 : max.AsInt64) + 1;
+        _db.CommitDurably();
+        _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger);
+    }
+
+    /// <summary>Raised after each durable commit with the punches new to the hub.</summary>
+    public event Action<IReadOnlyList<StoredPunch>>? Committed;
+
+    /// <summary>The commit machinery, for health.</summary>
+    public GroupCommitter<IncomingBatch, BatchAck> Committer => _committer;
+
+    /// <summary>The hub sequence of the last committed punch.</summary>
+    public long LastSeq => Interlocked.Read(ref _nextSeq) - 1;
+
+    /// <summary>Stores a gateway's batch (from site <paramref name="siteId"/>); completes with the ack once it is on disk.</summary>
+    public Task<BatchAck> StoreAsync(string siteId, PunchBatch batch, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(new IncomingBatch(siteId, batch), cancellationToken);
+
+    private BatchAck[] CommitGroup(IReadOnlyList<IncomingBatch> batches)
+    {
+        var acks = new BatchAck[batches.Count];
+        var committed = new List<StoredPunch>();
+        var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
+        var seqBefore = _nextSeq;
+        _db.Database.BeginTrans();
+        try
+        {
+            for (var i = 0; i < batches.Count; i++)
+            {
+                var (siteId, batch) = batches[i];
+                int accepted = 0, duplicates = 0;
+                var rejected = new List<RejectedPunch>();
+                var seenInBatch = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var punch in batch.Punches)
+                {
+                    if (Validate(punch, siteId) is { } reason)
+                    {
+                        rejected.Add(new RejectedPunch(punch?.EventId ?? "", reason));
+                        continue;
+                    }
+
+                    if (!seenInBatch.Add(punch!.EventId) || _punches.Exists(LiteDB.Query.EQ("eid", punch.EventId)))
+                    {
+                        duplicates++;
+                        continue;
+                    }
+
+                    var seq = _nextSeq++;
+                    _punches.Insert(ToDocument(seq, punch));
+                    AddToDay(days, punch);
+                    committed.Add(new StoredPunch(seq, punch));
+                    accepted++;
+                }
+
+                acks[i] = new BatchAck(batch.BatchId, accepted, duplicates, rejected);
+            }
+
+            _attendance.Upsert(days.Values);
+            _db.CommitDurably();
+        }
+        catch
+        {
+            _db.Database.Rollback();
+            _nextSeq = seqBefore;
+            throw;
+        }
+
+        if (committed.Count > 0)
+        {
+            Committed?.Invoke(committed);
+        }
+
+        return acks;
+    }
+
+    private static string? Validate(Punch? punch, string siteId)
+    {
+        if (punch is null)
+        {
+            return "empty punch";
+        }
+
+        if (string.IsNullOrEmpty(punch.EventId) || punch.EventId.Length > 200)
+        {
+            return "eventId is required (at most 200 characters)";
+        }
+
+        if (punch.SiteId != siteId)
+        {
+            return $"siteId '{punch.SiteId}' is not the sending gateway's site '{siteId}'";
+        }
+
+        if (!TopicSafeId.IsValid(punch.DeviceSn))
+        {
+            return "deviceSn is not a valid serial";
+        }
+
+        if (string.IsNullOrEmpty(punch.PersonId) || punch.PersonId.Length > 64)
+        {
+            return "personId is required (at most 64 characters)";
+        }
+
+        return punch.OccurredAt == default ? "occurredAt is required" : null;
+    }
+
+    private void AddToDay(Dictionary<string, AttendanceDay> days, Punch punch)
+    {
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(punch.OccurredAt, _zone).DateTime);
+        var key = AttendanceDay.KeyOf(punch.SiteId, punch.PersonId, date);
+        var day = days.GetValueOrDefault(key) ?? _attendance.FindById(key) ?? new AttendanceDay
+        {
+            Id = key,
+            SiteId = punch.SiteId,
+            PersonId = punch.PersonId,
+            Date = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            FirstSeen = punch.OccurredAt,
+            LastSeen = punch.OccurredAt,
+        };
+        days[key] = day with
+        {
+            FirstSeen = punch.OccurredAt < day.FirstSeen ? punch.OccurredAt : day.FirstSeen,
+            LastSeen = punch.OccurredAt > day.LastSeen ? punch.OccurredAt : day.LastSeen,
+            FirstIn = punch.Direction == Direction.In && (day.FirstIn is null || punch.OccurredAt < day.FirstIn) ? punch.OccurredAt : day.FirstIn,
+            LastOut = punch.Direction == Direction.Out && (day.LastOut is null || punch.OccurredAt > day.LastOut) ? punch.OccurredAt : day.LastOut,
+            Punches = day.Punches + 1,
+        };
+    }
+
+    /// <summary>Punches matching the filters, oldest first.</summary>
+    public IReadOnlyList<Punch> Query(string? site, string? person, DateTimeOffset? from, DateTimeOffset? to, int limit)
+    {
+        var low = from?.UtcDateTime ?? DateTime.MinValue;
+        var high = to?.UtcDateTime ?? DateTime.MaxValue;
+        var result = new List<Punch>(Math.Min(limit, 1000));
+        foreach (var doc in _punches.Find(LiteDB.Query.Between("at", low, high)))
+        {
+            if ((site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
+            {
+                result.Add(FromDocument(doc).Punch);
+                if (result.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
+    public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) =>
+        _punches.Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList();
+
+    /// <summary>Punches that occurred after <paramref name="since"/> (to rebuild live state at start-up).</summary>
+    public IEnumerable<Punch> OccurredSince(DateTimeOffset since) =>
+        _punches.Find(LiteDB.Query.GT("at", since.UtcDateTime)).Select(d => FromDocument(d).Punch);
+
+    /// <summary>Total punches stored.</summary>
+    public long Count => _punches.LongCount();
+
+    /// <summary>A sink's persisted position in the stream.</summary>
+    public long GetCursor(string sink) => _cursors.FindById(sink)?["seq"].AsInt64 ?? 0;
+
+    /// <summary>Moves a sink's position; not forced to disk (a sink that repeats itself after a crash is idempotent).</summary>
+    public void SetCursor(string sink, long seq) => _cursors.Upsert(new BsonDocument { ["_id"] = sink, ["seq"] = seq });
+
+    /// <summary>The attendance days of a person (any site), oldest first.</summary>
+    public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
+        _attendance.Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList();
+
+    private static BsonDocument ToDocument(long seq, Punch punch)
+    {
+        var doc = new BsonDocument
+        {
+            ["_id"] = seq,
+            ["eid"] = punch.EventId,
+            ["site"] = punch.SiteId,
+            ["dev"] = punch.DeviceSn,
+            ["person"] = punch.PersonId,
+            ["dir"] = (int)punch.Direction,
+            ["at"] = punch.OccurredAt.UtcDateTime,
+            ["atTicks"] = punch.OccurredAt.UtcTicks,
+            ["off"] = (int)punch.OccurredAt.Offset.TotalMinutes,
+            ["rcv"] = punch.ReceivedAt.UtcTicks,
+            ["mode"] = (int)punch.VerifyMode,
+            ["proto"] = punch.Protocol,
+        };
+        if (punch.GateId is not null)
+        {
+            doc["gate"] = punch.GateId;
+        }
+
+        if (punch.Temperature is { } temp)
+        {
+            doc["temp"] = temp;
+        }
+
+        if (punch.Liveness is { } liveness)
+        {
+            doc["live"] = liveness;
+        }
+
+        return doc;
+    }
+
+    private static StoredPunch FromDocument(BsonDocument doc)
+    {
+        var offset = TimeSpan.FromMinutes(doc["off"].AsInt32);
+        var occurred = new DateTimeOffset(doc["atTicks"].AsInt64, TimeSpan.Zero).ToOffset(offset);
+        return new StoredPunch(doc["_id"].AsInt64, new Punch(
+            doc["eid"].AsString,
+            doc["site"].AsString,
+            doc["dev"].AsString,
+            doc["gate"].IsNull ? null : doc["gate"].AsString,
+            (Direction)doc["dir"].AsInt32,
+            doc["person"].AsString,
+            occurred,
+            new DateTimeOffset(doc["rcv"].AsInt64, TimeSpan.Zero),
+            (VerifyMode)doc["mode"].AsInt32,
+            doc["temp"].IsNull ? null : doc["temp"].AsDouble,
+            doc["live"].IsNull ? null : doc["live"].AsDouble,
+            doc["proto"].AsString));
+    }
+
+    public void Dispose()
+    {
+        _committer.Dispose();
+        _db.Dispose();
+    }
+}
+
+/// <summary>A batch from a gateway, with the site its topic (and login) proved.</summary>
+public sealed record IncomingBatch(string SiteId, PunchBatch Batch);

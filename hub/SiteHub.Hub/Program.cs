@@ -1,0 +1,4 @@
+using SiteHub.Hub;
+
+var app = HubApp.Build(args);
+await app.RunAsync();
