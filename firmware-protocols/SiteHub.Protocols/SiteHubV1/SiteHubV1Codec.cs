@@ -222,8 +222,24 @@ public static class SiteHubV1Codec
         }
 
         // An instant without an offset is ambiguous across time zones: refuse it rather than guess.
-        var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        if (!HasOffset(span))
+        bool hasOffset;
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+            if (rawLength > 64)
+            {
+                throw new PayloadDecodeException(field, "is too long for a date and time");
+            }
+
+            Span<byte> unescaped = stackalloc byte[64];
+            hasOffset = HasOffset(unescaped[..reader.CopyString(unescaped)]);
+        }
+        else
+        {
+            hasOffset = HasOffset(reader.ValueSpan);
+        }
+
+        if (!hasOffset)
         {
             throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
         }
@@ -331,11 +347,14 @@ public static class SiteHubV1Codec
         return value;
     }
 
+    // Devices write '+' in offsets as is; the default encoder would escape it as \u002B.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes one punch in the sitehub-v1 format (what the simulators and real firmware send).</summary>
     public static byte[] EncodePunch(DevicePunch punch)
     {
         var buffer = new ArrayBufferWriter<byte>(192);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WritePunch(writer, punch, includeSn: true);
         }
@@ -348,7 +367,7 @@ public static class SiteHubV1Codec
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(punches.Count, MaxBatch);
         var buffer = new ArrayBufferWriter<byte>(128 * punches.Count + 32);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("sn"u8, sn);

@@ -69,7 +69,7 @@ public sealed class OutboxStore : IDisposable
         _punches.EnsureIndex("eid", unique: true);
         _punches.EnsureIndex("pending");
         _quarantine = _db.Database.GetCollection<QuarantinedPayload>("quarantine");
-        _nextSeq = (_punches.Max("_id").IsNull ? 0 : _punches.Max("_id").AsInt64) + 1;
+        _nextSeq = _punches.MaxInt64Id() + 1;
         _pendingCount = _punches.Count(Query.GT("pending", 0L));
         _db.CommitDurably();
         _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger);

@@ -54,8 +54,7 @@ public sealed class PunchStore : IDisposable
         _punches.EnsureIndex("at");
         _attendance = _db.Database.GetCollection<AttendanceDay>("attendance");
         _cursors = _db.Database.GetCollection("cursors");
-        var max = _punches.Max("_id");
-        _nextSeq = (max.IsNull ? 0 : max.AsInt64) + 1;
+        _nextSeq = _punches.MaxInt64Id() + 1;
         _db.CommitDurably();
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger);
     }

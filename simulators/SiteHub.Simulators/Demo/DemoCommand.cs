@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using SiteHub.Gateway;
+using SiteHub.Hub;
+using SiteHub.Simulators.Fleet;
+using SiteHub.Simulators.Terminals;
+
+namespace SiteHub.Simulators.Demo;
+
+/// <summary>
+/// Everything in one process with no setup: the hub with its embedded central broker, one site's
+/// gateway with its embedded site broker, and a simulated site of face terminals and workers whose
+/// working day is compressed into a few minutes. Prints the URLs and a running count.
+/// </summary>
+public static class DemoCommand
+{
+    public const string DemoPassword = "demo-admin-pw";
+
+    public static async Task<int> RunAsync(int devices, int workers, TimeSpan dayLength, string dataPath, TimeSpan? duration, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dataPath);
+        var hubPort = FreePort();
+        var gatewayPort = FreePort();
+        var centralBrokerPort = FreePort();
+        var siteBrokerPort = FreePort();
+        const string SiteId = "demo-site";
+        const string GatewayPassword = "demo-gateway-pw";
+
+        await using var hub = HubApp.Build(
+        [
+            "--urls", $"http://127.0.0.1:{hubPort}",
+            $"--Hub:DataPath={Path.Combine(dataPath, "hub")}",
+            $"--CentralBroker:Port={centralBrokerPort}",
+            $"--Admin:Password={DemoPassword}",
+            $"--Gateways:{SiteId}:Password={GatewayPassword}",
+            "--Serilog:MinimumLevel:Default=Warning",
+        ]);
+        await hub.StartAsync(cancellationToken);
+
+        await using var gateway = GatewayApp.Build(
+        [
+            "--urls", $"http://127.0.0.1:{gatewayPort}",
+            $"--Gateway:SiteId={SiteId}",
+            $"--Gateway:DataPath={Path.Combine(dataPath, "gateway")}",
+            $"--SiteBroker:Port={siteBrokerPort}",
+            "--Uplink:Host=127.0.0.1",
+            $"--Uplink:Port={centralBrokerPort}",
+            $"--Uplink:Password={GatewayPassword}",
+            $"--Admin:Password={DemoPassword}",
+            "--Serilog:MinimumLevel:Default=Warning",
+        ]);
+        await gateway.StartAsync(cancellationToken);
+
+        using var gatewayApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        gatewayApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + DemoPassword)));
+        using var hubApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{hubPort}") };
+        hubApi.DefaultRequestHeaders.Authorization = gatewayApi.DefaultRequestHeaders.Authorization;
+
+        var terminals = new List<FaceTerminal>();
+        for (var i = 1; i <= devices; i++)
+        {
+            var sn = string.Create(CultureInfo.InvariantCulture, $"FACE-{i:D3}");
+            var secret = "demo-secret-" + sn;
+            var gate = i % 2 == 1 ? "gate-east" : "gate-west";
+            using var response = await gatewayApi.PostAsJsonAsync("/api/devices", new { sn, secret, protocol = "sitehub-v1", gate, direction = "unknown" }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            terminals.Add(new FaceTerminal(sn, secret, "127.0.0.1", siteBrokerPort));
+        }
+
+        var workerIds = Enumerable.Range(1, workers).Select(i => string.Create(CultureInfo.InvariantCulture, $"W{i:D4}")).ToList();
+        await using var fleet = new SiteFleet(terminals, workerIds, dayLength, seed: 2026);
+
+        Console.WriteLine($"""
+
+            SiteHub demo is running (Ctrl+C to stop). Data in {Path.GetFullPath(dataPath)}
+              Hub REST API      http://127.0.0.1:{hubPort}/api/sites   (user admin, password {DemoPassword})
+              Gateway REST API  http://127.0.0.1:{gatewayPort}/api/devices
+              Central broker    mqtt://127.0.0.1:{centralBrokerPort}   Site broker mqtt://127.0.0.1:{siteBrokerPort}
+              Simulated site    {devices} face terminals, {workers} workers, a working day every {dayLength.TotalMinutes:0.#} min
+
+            """);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (duration is { } limit)
+        {
+            stop.CancelAfter(limit);
+        }
+
+        var run = fleet.RunAsync(stop.Token);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await PrintStatusAsync(hubApi, SiteId, fleet, stop.Token);
+        }
+
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await PrintStatusAsync(hubApi, SiteId, fleet, CancellationToken.None);
+        await gateway.StopAsync(CancellationToken.None);
+        await hub.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task PrintStatusAsync(HttpClient hubApi, string siteId, SiteFleet fleet, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var headcount = await hubApi.GetFromJsonAsync<HeadcountDto>($"/api/sites/{siteId}/headcount", cancellationToken);
+            var punches = await hubApi.GetFromJsonAsync<List<object>>($"/api/punches?site={siteId}&limit=10000", cancellationToken);
+            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] punches recorded {fleet.Recorded}, acked by gateway {fleet.Acked}, at hub {punches?.Count}; on site now {headcount?.OnSite}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] hub not answering: {ex.Message}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record HeadcountDto(string SiteId, int OnSite, DateTimeOffset AsOf);
+}
