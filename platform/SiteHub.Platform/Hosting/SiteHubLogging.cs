@@ -1,22 +1,26 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Events;
 
 namespace SiteHub.Platform.Hosting;
 
-/// <summary>Serilog behind Microsoft.Extensions.Logging, the same for every SiteHub process.</summary>
+/// <summary>Serilog behind Microsoft.Extensions.Logging, and the REST APIs' JSON conventions, the same for every SiteHub process.</summary>
 public static class SiteHubLogging
 {
     /// <summary>Console logging with the component name in every line; levels from the <c>Serilog</c> section.</summary>
     public static IHostApplicationBuilder AddSiteHubLogging(this IHostApplicationBuilder builder, string component)
     {
+        // Defaults first: the Serilog section (e.g. --Serilog:MinimumLevel:Default=Warning) overrides them.
         builder.Services.AddSerilog((services, configuration) => configuration
-            .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
+            .ReadFrom.Configuration(builder.Configuration)
             .Enrich.WithProperty("Component", component)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3} {Component}] {Message:lj}{NewLine}{Exception}"));
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
         return builder;
     }
 }

@@ -1,0 +1,79 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SiteHub.Gateway;
+using SiteHub.Gateway.Outbox;
+using SiteHub.Simulators.Terminals;
+using SiteHub.Testing;
+
+namespace SiteHub.Gateway.Tests;
+
+/// <summary>A real gateway (embedded broker, LiteDB outbox in a temp folder) hosted in the test process.</summary>
+public sealed class InProcessGateway : IAsyncDisposable
+{
+    public const string AdminPassword = "test-admin-pw";
+    private readonly TempFolder _folder;
+
+    private InProcessGateway(WebApplication app, TempFolder folder, int httpPort, int brokerPort)
+    {
+        App = app;
+        _folder = folder;
+        HttpPort = httpPort;
+        BrokerPort = brokerPort;
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
+    }
+
+    public WebApplication App { get; }
+
+    public int HttpPort { get; }
+
+    public int BrokerPort { get; }
+
+    public HttpClient Api { get; }
+
+    public string DataPath => _folder.Path;
+
+    public OutboxStore Outbox => App.Services.GetRequiredService<OutboxStore>();
+
+    public static async Task<InProcessGateway> StartAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    {
+        var folder = new TempFolder("gateway");
+        var httpPort = TestEnvironment.FreePort();
+        var brokerPort = TestEnvironment.FreePort();
+        var app = GatewayApp.Build(
+        [
+            "--urls", $"http://127.0.0.1:{httpPort}",
+            "--Gateway:SiteId=site-a",
+            $"--Gateway:DataPath={folder.Path}",
+            $"--SiteBroker:Port={brokerPort}",
+            "--Uplink:Host=127.0.0.1",
+            $"--Uplink:Port={TestEnvironment.FreePort()}",
+            "--Uplink:Password=unused-here",
+            $"--Admin:Password={AdminPassword}",
+            "--Serilog:MinimumLevel:Default=Warning",
+            .. extraArgs,
+        ]);
+        await app.StartAsync(cancellationToken);
+        return new InProcessGateway(app, folder, httpPort, brokerPort);
+    }
+
+    /// <summary>Registers a device through the REST API and returns a terminal for it (not started).</summary>
+    public async Task<FaceTerminal> AddTerminalAsync(string sn, CancellationToken cancellationToken, string direction = "in")
+    {
+        var secret = "secret-" + sn;
+        using var response = await Api.PostAsJsonAsync("/api/devices", new { sn, secret, protocol = "sitehub-v1", gate = "gate-1", direction }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return new FaceTerminal(sn, secret, "127.0.0.1", BrokerPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _folder.Dispose();
+    }
+}
