@@ -17,6 +17,7 @@ public static class ConfigurationFeature
             .ValidateOnStart();
         builder.Services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Enabled || Uri.TryCreate(o.Url, UriKind.Absolute, out _), "Influx:Url must be an absolute URL")
+            .Validate(o => !o.Enabled || !string.IsNullOrEmpty(o.Token), "Influx:Token is required when Influx:Url is set")
             .ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<GatewaysOptions>()

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SiteHub.Hub.Configuration;
+using SiteHub.Hub.Ingest;
+using SiteHub.Protocols.Punches;
+using SiteHub.Protocols.Uplink;
+using SiteHub.Testing;
+
+namespace SiteHub.Hub.Tests;
+
+public sealed class PunchStoreTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static PunchStore Open(TempFolder folder) =>
+        new(Options.Create(new HubOptions { DataPath = folder.Path, TimeZone = "Asia/Shanghai" }), NullLogger<PunchStore>.Instance);
+
+    [Fact]
+    public async Task Dedupe_by_event_id_across_batches_within_a_batch_and_across_reopen()
+    {
+        using var folder = new TempFolder();
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var p1 = InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, at);
+        var p2 = InProcessHub.MakePunch("site-a", "D1", 2, "W2", Direction.In, at);
+        using (var store = Open(folder))
+        {
+            var ack = await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [p1, p2, p1]), Token);
+            Assert.Equal(("b1", 2, 1, 0), (ack.BatchId, ack.Accepted, ack.Duplicates, ack.Rejected.Count));
+        }
+
+        using var reopened = Open(folder);
+        var again = await reopened.StoreAsync("site-a", new PunchBatch("site-a", "b2", [p2, p1]), Token);
+
+        Assert.Equal(0, again.Accepted);
+        Assert.Equal(2, again.Duplicates);
+        Assert.Equal(2, reopened.Count);
+    }
+
+    [Fact]
+    public async Task Attendance_days_follow_the_time_zone_with_first_in_and_last_out()
+    {
+        using var folder = new TempFolder();
+        using var store = Open(folder);
+        // 23:30 UTC on 1 March is 07:30 on 2 March in Shanghai.
+        var arrive = new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.Zero);
+        var lunchOut = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.FromHours(8));
+        var lunchIn = new DateTimeOffset(2026, 3, 2, 13, 0, 0, TimeSpan.FromHours(8));
+        var leave = new DateTimeOffset(2026, 3, 2, 17, 45, 0, TimeSpan.FromHours(8));
+
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1",
+        [
+            InProcessHub.MakePunch("site-a", "D1", 3, "W1", Direction.In, lunchIn),
+            InProcessHub.MakePunch("site-a", "D1", 4, "W1", Direction.Out, leave),
+            InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, arrive),
+            InProcessHub.MakePunch("site-a", "D1", 2, "W1", Direction.Out, lunchOut),
+        ]), Token);
+
+        var day = Assert.Single(store.AttendanceOf("W1"));
+        Assert.Equal(new DateTime(2026, 3, 2), day.Date);
+        Assert.Equal(arrive, day.FirstIn);
+        Assert.Equal(leave, day.LastOut);
+        Assert.Equal(4, day.Punches);
+    }
+
+    [Fact]
+    public async Task Stored_punches_read_back_unchanged_and_in_stream_order()
+    {
+        using var folder = new TempFolder();
+        using var store = Open(folder);
+        var original = InProcessHub.MakePunch("site-a", "D1", 9, "W7", Direction.Out, new DateTimeOffset(2026, 3, 2, 18, 1, 2, TimeSpan.FromHours(8))) with { Temperature = 36.6, Liveness = 0.93 };
+
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [original]), Token);
+
+        var stored = Assert.Single(store.ReadAfter(0, 10));
+        Assert.Equal(1, stored.Seq);
+        Assert.Equal(original with { ReceivedAt = stored.Punch.ReceivedAt }, stored.Punch);
+        Assert.Equal(original.OccurredAt.Offset, stored.Punch.OccurredAt.Offset);
+        Assert.Single(store.Query("site-a", "W7", original.OccurredAt.AddMinutes(-1), original.OccurredAt.AddMinutes(1), 10));
+        Assert.Empty(store.Query("site-b", null, null, null, 10));
+    }
+}
