@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian packages: real servers the fixtures start on loopback,
+# Chromium for the browser tests, strace for the durability check) and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub \
+            victoria-metrics:/usr/bin/victoria-metrics chromium:/usr/bin/chromium strace:/usr/bin/strace; do
+  [ -x "${pair#*:}" ] || need+=("${pair%%:*}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test prerequisites: ${need[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build SiteHub.sln -c Debug
+dotnet test --solution SiteHub.sln -c Debug --no-build "$@"
