@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using SiteHub.Protocols.Devices;
 using SiteHub.Protocols.Punches;
@@ -51,7 +52,7 @@ public static class HikIsapiCodec
         EventFields fields = default;
         try
         {
-            var reader = new Utf8JsonReader(SkipBom(json), new JsonReaderOptions { MaxDepth = 16 });
+            var reader = new Utf8JsonReader(JsonWire.CheckedPayload(json), new JsonReaderOptions { MaxDepth = 16 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new PayloadDecodeException("$", "must be a JSON object");
@@ -140,7 +141,7 @@ public static class HikIsapiCodec
             }
             else if (reader.ValueTextEquals("dateTime"u8))
             {
-                f.Time = ReadTime(ref reader, "dateTime");
+                f.Time = JsonWire.ReadOffsetTime(ref reader, "dateTime");
             }
             else if (reader.ValueTextEquals("ipAddress"u8))
             {
@@ -276,27 +277,6 @@ public static class HikIsapiCodec
         }
     }
 
-    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
-        }
-
-        if (reader.ValueIsEscaped || !WireTime.HasOffset(reader.ValueSpan))
-        {
-            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
-        }
-
-        if (!reader.TryGetDateTimeOffset(out var time))
-        {
-            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
-        }
-
-        return time;
-    }
-
     private static string? ReadOptionalString(ref Utf8JsonReader reader, string field)
     {
         reader.Read();
@@ -404,12 +384,13 @@ public static class HikIsapiCodec
             return VerifyMode.Unknown;
         }
 
+        Ascii.ToLowerInPlace(mode, out _);
         if (mode.IndexOf("face"u8) >= 0)
         {
             return VerifyMode.Face;
         }
 
-        if (mode.IndexOf("fp"u8) >= 0)
+        if (mode.IndexOf("fp"u8) >= 0 || mode.IndexOf("finger"u8) >= 0)
         {
             return VerifyMode.Fingerprint;
         }
@@ -441,13 +422,13 @@ public static class HikIsapiCodec
     }
 
     internal static ReadOnlySpan<byte> SkipBom(ReadOnlySpan<byte> payload) =>
-        payload.StartsWith("\xEF\xBB\xBF"u8) ? payload[3..] : payload;
+        payload.StartsWith(JsonWire.Bom) ? payload[JsonWire.Bom.Length..] : payload;
 
     /// <summary>Writes an <c>AccessControllerEvent</c> as a Hikvision terminal pushes it.</summary>
     public static byte[] EncodeAccessEvent(HikAccessEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(768);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions(indented: true)))
         {
             writer.WriteStartObject();
             WriteEnvelopeHead(writer, e.IpAddress, e.MacAddress, e.DateTime, e.PicturesNumber);
@@ -515,7 +496,7 @@ public static class HikIsapiCodec
     public static byte[] EncodeHeartbeat(DateTimeOffset time, string? ipAddress = null, string? macAddress = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions(indented: true)))
         {
             writer.WriteStartObject();
             WriteEnvelopeHead(writer, ipAddress, macAddress, time, 0);

@@ -93,3 +93,66 @@ internal static class WireTime
         destination[1] = (byte)('0' + (value % 10));
     }
 }
+
+/// <summary>JSON reading helpers shared by the JSON device codecs.</summary>
+internal static class JsonWire
+{
+    /// <summary>The UTF-8 byte order mark some firmware puts before its JSON.</summary>
+    public static ReadOnlySpan<byte> Bom => "\uFEFF"u8;
+
+    /// <summary>
+    /// Refuses what <see cref="System.Text.Json.Utf8JsonReader"/> would only notice later (and then
+    /// with an <see cref="InvalidOperationException"/> from <c>GetString</c>): text that is not UTF-8.
+    /// </summary>
+    public static ReadOnlySpan<byte> CheckedPayload(ReadOnlySpan<byte> payload)
+    {
+        if (payload.StartsWith(Bom))
+        {
+            payload = payload[Bom.Length..];
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(payload))
+        {
+            throw new PayloadDecodeException("$", "is not valid UTF-8");
+        }
+
+        return payload;
+    }
+
+    /// <summary>
+    /// Reads an ISO 8601 string that must carry its UTC offset. Escaped text (a device may write
+    /// <c>+</c> as <c>\u002B</c>, as System.Text.Json's default encoder does) is unescaped first.
+    /// </summary>
+    public static DateTimeOffset ReadOffsetTime(ref System.Text.Json.Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType != System.Text.Json.JsonTokenType.String)
+        {
+            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
+        }
+
+        Span<byte> buffer = stackalloc byte[64];
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > buffer.Length)
+        {
+            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
+        }
+
+        var text = buffer[..reader.CopyString(buffer)];
+        if (!WireTime.HasOffset(text))
+        {
+            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
+        }
+
+        if (!reader.TryGetDateTimeOffset(out var time))
+        {
+            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
+        }
+
+        return time;
+    }
+
+    /// <summary>Writer options for device payloads: UTF-8 as devices write it, without HTML escaping of <c>+</c> or non-ASCII names.</summary>
+    public static System.Text.Json.JsonWriterOptions WriterOptions(bool indented = false) =>
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = indented };
+}

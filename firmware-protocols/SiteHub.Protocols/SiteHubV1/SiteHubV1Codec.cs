@@ -31,7 +31,7 @@ public static class SiteHubV1Codec
     {
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            var reader = new Utf8JsonReader(JsonWire.CheckedPayload(payload), new JsonReaderOptions { MaxDepth = 8 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new PayloadDecodeException("$", "must be a JSON object");
@@ -213,44 +213,7 @@ public static class SiteHubV1Codec
         return reader.GetString()!;
     }
 
-    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
-        }
-
-        // An instant without an offset is ambiguous across time zones: refuse it rather than guess.
-        var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        if (!HasOffset(span))
-        {
-            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
-        }
-
-        if (!reader.TryGetDateTimeOffset(out var time))
-        {
-            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
-        }
-
-        return time;
-    }
-
-    private static bool HasOffset(ReadOnlySpan<byte> text)
-    {
-        if (text.Length < 20)
-        {
-            return false;
-        }
-
-        if (text[^1] is (byte)'Z' or (byte)'z')
-        {
-            return true;
-        }
-
-        var sign = text.Length - 6;
-        return text[sign] is (byte)'+' or (byte)'-' && text[sign + 3] == (byte)':';
-    }
+    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field) => JsonWire.ReadOffsetTime(ref reader, field);
 
     private static Direction ReadDirection(ref Utf8JsonReader reader, string field)
     {
@@ -335,7 +298,7 @@ public static class SiteHubV1Codec
     public static byte[] EncodePunch(DevicePunch punch)
     {
         var buffer = new ArrayBufferWriter<byte>(192);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions()))
         {
             WritePunch(writer, punch, includeSn: true);
         }
@@ -348,7 +311,7 @@ public static class SiteHubV1Codec
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(punches.Count, MaxBatch);
         var buffer = new ArrayBufferWriter<byte>(128 * punches.Count + 32);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions()))
         {
             writer.WriteStartObject();
             writer.WriteString("sn"u8, sn);

@@ -47,7 +47,7 @@ public static class TurnstileV1Codec
     {
         try
         {
-            var reader = new Utf8JsonReader(SkipBom(payload), new JsonReaderOptions { MaxDepth = 8 });
+            var reader = new Utf8JsonReader(JsonWire.CheckedPayload(payload), new JsonReaderOptions { MaxDepth = 8 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new PayloadDecodeException("$", "must be a JSON object");
@@ -127,7 +127,7 @@ public static class TurnstileV1Codec
             }
             else if (reader.ValueTextEquals("time"u8))
             {
-                time = ReadTime(ref reader);
+                time = JsonWire.ReadOffsetTime(ref reader, "time");
             }
             else if (reader.ValueTextEquals("card"u8))
             {
@@ -177,36 +177,12 @@ public static class TurnstileV1Codec
             card);
     }
 
-    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new PayloadDecodeException("time", "must be an ISO 8601 string");
-        }
-
-        if (reader.ValueIsEscaped || !WireTime.HasOffset(reader.ValueSpan))
-        {
-            throw new PayloadDecodeException("time", "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
-        }
-
-        if (!reader.TryGetDateTimeOffset(out var time))
-        {
-            throw new PayloadDecodeException("time", "is not an ISO 8601 date and time");
-        }
-
-        return time;
-    }
-
-    private static ReadOnlySpan<byte> SkipBom(ReadOnlySpan<byte> payload) =>
-        payload.StartsWith("\xEF\xBB\xBF"u8) ? payload[3..] : payload;
-
     /// <summary>Writes one passage in the turnstile-v1 format (what the simulators send).</summary>
     public static byte[] Encode(TurnstilePassage passage)
     {
         ArgumentOutOfRangeException.ThrowIfEqual((int)passage.Direction, (int)Direction.Unknown, nameof(passage));
         var buffer = new ArrayBufferWriter<byte>(160);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions()))
         {
             writer.WriteStartObject();
             writer.WriteString("sn"u8, passage.Sn);

@@ -210,7 +210,7 @@ public static class ZkAttlog
     }
 
     internal static ReadOnlySpan<byte> SkipBom(ReadOnlySpan<byte> body) =>
-        body.StartsWith("\xEF\xBB\xBF"u8) ? body[3..] : body;
+        body.StartsWith(JsonWire.Bom) ? body[JsonWire.Bom.Length..] : body;
 
     /// <summary>Cuts the next line off <paramref name="body"/>; the LF and a CR before it are not part of the line.</summary>
     internal static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> body)
