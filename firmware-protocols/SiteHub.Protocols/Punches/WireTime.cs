@@ -123,33 +123,33 @@ internal static class JsonWire
     /// Reads an ISO 8601 string that must carry its UTC offset. Escaped text (a device may write
     /// <c>+</c> as <c>\u002B</c>, as System.Text.Json's default encoder does) is unescaped first.
     /// </summary>
-    public static DateTimeOffset ReadOffsetTime(ref System.Text.Json.Utf8JsonReader reader, string field)
+    public static DateTimeOffset ReadOffsetTime(ref System.Text.Json.Utf8JsonReader reader, string field) =>
+        TryReadOffsetTime(ref reader, out var time) is { } reason ? throw new PayloadDecodeException(field, reason) : time;
+
+    /// <summary>As <see cref="ReadOffsetTime"/>, returning the reason instead of throwing (so a caller builds its field path only on failure).</summary>
+    public static string? TryReadOffsetTime(ref System.Text.Json.Utf8JsonReader reader, out DateTimeOffset time)
     {
+        time = default;
         reader.Read();
         if (reader.TokenType != System.Text.Json.JsonTokenType.String)
         {
-            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
+            return "must be an ISO 8601 string";
         }
 
         Span<byte> buffer = stackalloc byte[64];
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (length > buffer.Length)
         {
-            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
+            return "is not an ISO 8601 date and time";
         }
 
-        var text = buffer[..reader.CopyString(buffer)];
-        if (!WireTime.HasOffset(text))
+        // An instant without an offset is ambiguous across time zones: refuse it rather than guess.
+        if (!WireTime.HasOffset(buffer[..reader.CopyString(buffer)]))
         {
-            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
+            return "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)";
         }
 
-        if (!reader.TryGetDateTimeOffset(out var time))
-        {
-            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
-        }
-
-        return time;
+        return reader.TryGetDateTimeOffset(out time) ? null : "is not an ISO 8601 date and time";
     }
 
     /// <summary>Writer options for device payloads: UTF-8 as devices write it, without HTML escaping of <c>+</c> or non-ASCII names.</summary>
