@@ -125,6 +125,19 @@ public sealed class SiteHubV1CodecTests
         Gen.Select(Generators.Time, Generators.Person, Generators.Offset).Sample((time, person, other) =>
             Assert.Equal(EventIds.FromContent(Sn, time, person), EventIds.FromContent(Sn, time.ToOffset(other), person)), iter: 2000);
 
+    [Fact]
+    public void Content_event_id_is_the_sha256_of_serial_utc_ticks_and_person()
+    {
+        static string Reference(string sn, DateTimeOffset time, string person)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{sn}|{time.UtcTicks}|{person}")));
+            return $"{sn}:h{Convert.ToHexStringLower(hash, 0, 8)}";
+        }
+
+        Gen.Select(Gen.String[1, 64], Generators.Time, Gen.String[1, 400]).Sample((sn, time, person) =>
+            Assert.Equal(Reference(sn, time, person), EventIds.FromContent(sn, time, person)), iter: 2000);
+    }
+
     private static string Batch(int count)
     {
         var items = Enumerable.Range(0, count).Select(i =>
