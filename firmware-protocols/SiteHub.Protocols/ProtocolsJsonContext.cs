@@ -22,4 +22,5 @@ namespace SiteHub.Protocols;
 [JsonSerializable(typeof(DeviceStatus))]
 [JsonSerializable(typeof(DeviceCommand))]
 [JsonSerializable(typeof(DeviceCommandReply))]
+[JsonSerializable(typeof(DeviceEvent))]
 public sealed partial class ProtocolsJsonContext : JsonSerializerContext;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,9 +24,25 @@ public static class EventIds
     /// </summary>
     public static string FromContent(string sn, DateTimeOffset occurredAt, string person)
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"{sn}|{occurredAt.UtcTicks}|{person}");
+        // The hashed text is "{sn}|{UTC ticks}|{person}" in UTF-8, written straight into a stack
+        // buffer: only the id itself is allocated (this runs for every ZKTeco record).
+        var max = Encoding.UTF8.GetMaxByteCount(sn.Length + person.Length) + 24;
+        byte[]? rented = null;
+        var text = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var length = Encoding.UTF8.GetBytes(sn, text);
+        text[length++] = (byte)'|';
+        Utf8Formatter.TryFormat(occurredAt.UtcTicks, text[length..], out var written);
+        length += written;
+        text[length++] = (byte)'|';
+        length += Encoding.UTF8.GetBytes(person, text[length..]);
+
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        SHA256.HashData(text[..length], hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return string.Create(CultureInfo.InvariantCulture, $"{sn}:h{BinaryPrimitives.ReadUInt64BigEndian(hash):x16}");
     }
 }

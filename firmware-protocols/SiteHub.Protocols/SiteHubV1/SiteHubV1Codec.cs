@@ -31,19 +31,26 @@ public static class SiteHubV1Codec
     {
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            var reader = new Utf8JsonReader(JsonWire.CheckedPayload(payload), new JsonReaderOptions { MaxDepth = 8 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new PayloadDecodeException("$", "must be a JSON object");
             }
 
-            var result = ReadObject(ref reader, topicSn, null, batchAllowed: true);
+            // Sized from the payload (a batch item takes well over 64 bytes) so the list never regrows.
+            var batch = new BatchSink(Math.Clamp(payload.Length / 64, 1, MaxBatch));
+            var single = ReadObject(ref reader, topicSn, Message, ref batch);
             if (reader.Read())
             {
                 throw new PayloadDecodeException("$", "unexpected data after the JSON object");
             }
 
-            return result;
+            if (single is null)
+            {
+                return batch.Punches!;
+            }
+
+            return [single];
         }
         catch (JsonException ex)
         {
@@ -51,9 +58,19 @@ public static class SiteHubV1Codec
         }
     }
 
-    private static List<DevicePunch> ReadObject(ref Utf8JsonReader reader, string topicSn, string? path, bool batchAllowed)
+    /// <summary>The index of the message itself, as opposed to an item of its "punches".</summary>
+    private const int Message = -1;
+
+    /// <summary>
+    /// Reads one object: the message (<paramref name="index"/> = <see cref="Message"/>) or batch item
+    /// <paramref name="index"/>. Returns the punch, or null when the message was a batch (then in
+    /// <paramref name="batch"/>). Field paths such as <c>punches[3].time</c> are only built for an
+    /// error, so a good batch allocates nothing but its punches.
+    /// </summary>
+    private static DevicePunch? ReadObject(ref Utf8JsonReader reader, string topicSn, int index, ref BatchSink batch)
     {
-        string? sn = null;
+        var snSeen = false;
+        string? otherSn = null;
         long? seq = null;
         string? person = null;
         DateTimeOffset? time = null;
@@ -61,60 +78,69 @@ public static class SiteHubV1Codec
         var mode = VerifyMode.Unknown;
         double? temp = null;
         double? liveness = null;
-        List<DevicePunch>? batch = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("sn"u8))
             {
-                sn = ReadString(ref reader, Field(path, "sn"));
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new PayloadDecodeException(Field(index, "sn"), "must be a string");
+                }
+
+                // Compared in place: the punch takes the topic's serial, so a good one is never allocated.
+                snSeen = true;
+                otherSn = reader.ValueTextEquals(topicSn) ? null : reader.GetString();
             }
             else if (reader.ValueTextEquals("seq"u8))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var s) || s < 0)
                 {
-                    throw new PayloadDecodeException(Field(path, "seq"), "must be a non-negative integer");
+                    throw new PayloadDecodeException(Field(index, "seq"), "must be a non-negative integer");
                 }
 
                 seq = s;
             }
             else if (reader.ValueTextEquals("person"u8))
             {
-                person = ReadString(ref reader, Field(path, "person"));
+                person = ReadString(ref reader, index, "person");
                 if (person.Length == 0 || person.Length > MaxPersonLength)
                 {
-                    throw new PayloadDecodeException(Field(path, "person"), $"must be 1–{MaxPersonLength} characters");
+                    throw new PayloadDecodeException(Field(index, "person"), $"must be 1–{MaxPersonLength} characters");
                 }
             }
             else if (reader.ValueTextEquals("time"u8))
             {
-                time = ReadTime(ref reader, Field(path, "time"));
+                time = JsonWire.TryReadOffsetTime(ref reader, out var t) is { } reason
+                    ? throw new PayloadDecodeException(Field(index, "time"), reason)
+                    : t;
             }
             else if (reader.ValueTextEquals("dir"u8))
             {
-                dir = ReadDirection(ref reader, Field(path, "dir"));
+                dir = ReadDirection(ref reader, index);
             }
             else if (reader.ValueTextEquals("mode"u8))
             {
-                mode = ReadMode(ref reader, Field(path, "mode"));
+                mode = ReadMode(ref reader, index);
             }
             else if (reader.ValueTextEquals("temp"u8))
             {
-                temp = ReadNumber(ref reader, Field(path, "temp"), 20, 50);
+                temp = ReadNumber(ref reader, index, "temp", 20, 50);
             }
             else if (reader.ValueTextEquals("liveness"u8))
             {
-                liveness = ReadNumber(ref reader, Field(path, "liveness"), 0, 1);
+                liveness = ReadNumber(ref reader, index, "liveness", 0, 1);
             }
             else if (reader.ValueTextEquals("punches"u8))
             {
-                if (!batchAllowed)
+                if (index != Message)
                 {
-                    throw new PayloadDecodeException(Field(path, "punches"), "batches cannot be nested");
+                    throw new PayloadDecodeException(Field(index, "punches"), "batches cannot be nested");
                 }
 
-                batch = ReadBatch(ref reader, topicSn);
+                ReadBatch(ref reader, topicSn, ref batch);
             }
             else
             {
@@ -125,49 +151,45 @@ public static class SiteHubV1Codec
 
         if (reader.TokenType != JsonTokenType.EndObject)
         {
-            throw new PayloadDecodeException(path ?? "$", "malformed object");
+            throw new PayloadDecodeException(index == Message ? "$" : Item(index), "malformed object");
         }
 
         // A device may only speak for itself: the serial in the payload must be the topic's.
-        if (sn is null && path is not null)
+        // Batch items may leave it out: they are the batch's.
+        if (!snSeen && index == Message)
         {
-            sn = topicSn;
+            throw new PayloadDecodeException("sn", "is required");
         }
 
-        if (sn is null)
+        if (otherSn is not null)
         {
-            throw new PayloadDecodeException(Field(path, "sn"), "is required");
+            throw new PayloadDecodeException(Field(index, "sn"), $"'{otherSn}' is not the device of the topic ('{topicSn}')");
         }
 
-        if (!string.Equals(sn, topicSn, StringComparison.Ordinal))
-        {
-            throw new PayloadDecodeException(Field(path, "sn"), $"'{sn}' is not the device of the topic ('{topicSn}')");
-        }
-
-        if (batch is not null)
+        if (batch.Punches is not null && index == Message)
         {
             if (person is not null || time is not null)
             {
                 throw new PayloadDecodeException("$", "a message is either one punch or a batch with 'punches', not both");
             }
 
-            return batch;
+            return null;
         }
 
         if (person is null)
         {
-            throw new PayloadDecodeException(Field(path, "person"), "is required");
+            throw new PayloadDecodeException(Field(index, "person"), "is required");
         }
 
         if (time is null)
         {
-            throw new PayloadDecodeException(Field(path, "time"), "is required");
+            throw new PayloadDecodeException(Field(index, "time"), "is required");
         }
 
-        return [new DevicePunch(sn, seq, person, time.Value, dir, mode, temp, liveness)];
+        return new DevicePunch(topicSn, seq, person, time.Value, dir, mode, temp, liveness);
     }
 
-    private static List<DevicePunch> ReadBatch(ref Utf8JsonReader reader, string topicSn)
+    private static void ReadBatch(ref Utf8JsonReader reader, string topicSn, ref BatchSink batch)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -175,10 +197,10 @@ public static class SiteHubV1Codec
             throw new PayloadDecodeException("punches", "must be an array");
         }
 
-        var punches = new List<DevicePunch>();
+        var punches = batch.Punches = new List<DevicePunch>(batch.Capacity);
+        var none = default(BatchSink);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var path = string.Create(CultureInfo.InvariantCulture, $"punches[{punches.Count}]");
             if (punches.Count == MaxBatch)
             {
                 throw new PayloadDecodeException("punches", $"holds more than {MaxBatch} punches");
@@ -186,89 +208,34 @@ public static class SiteHubV1Codec
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new PayloadDecodeException(path, "must be an object");
+                throw new PayloadDecodeException(Item(punches.Count), "must be an object");
             }
 
-            punches.Add(ReadObject(ref reader, topicSn, path, batchAllowed: false)[0]);
+            punches.Add(ReadObject(ref reader, topicSn, punches.Count, ref none)!);
         }
 
         if (punches.Count == 0)
         {
             throw new PayloadDecodeException("punches", "is empty");
         }
-
-        return punches;
     }
 
-    private static string Field(string? path, string name) => path is null ? name : path + "." + name;
+    private static string Item(int index) => string.Create(CultureInfo.InvariantCulture, $"punches[{index}]");
 
-    private static string ReadString(ref Utf8JsonReader reader, string field)
+    private static string Field(int index, string name) => index == Message ? name : Item(index) + "." + name;
+
+    private static string ReadString(ref Utf8JsonReader reader, int index, string name)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.String)
         {
-            throw new PayloadDecodeException(field, "must be a string");
+            throw new PayloadDecodeException(Field(index, name), "must be a string");
         }
 
         return reader.GetString()!;
     }
 
-    private static DateTimeOffset ReadTime(ref Utf8JsonReader reader, string field)
-    {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            throw new PayloadDecodeException(field, "must be an ISO 8601 string");
-        }
-
-        // An instant without an offset is ambiguous across time zones: refuse it rather than guess.
-        bool hasOffset;
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-            if (rawLength > 64)
-            {
-                throw new PayloadDecodeException(field, "is too long for a date and time");
-            }
-
-            Span<byte> unescaped = stackalloc byte[64];
-            hasOffset = HasOffset(unescaped[..reader.CopyString(unescaped)]);
-        }
-        else
-        {
-            hasOffset = HasOffset(reader.ValueSpan);
-        }
-
-        if (!hasOffset)
-        {
-            throw new PayloadDecodeException(field, "must carry a UTC offset (e.g. 2026-03-01T07:58:00+08:00)");
-        }
-
-        if (!reader.TryGetDateTimeOffset(out var time))
-        {
-            throw new PayloadDecodeException(field, "is not an ISO 8601 date and time");
-        }
-
-        return time;
-    }
-
-    private static bool HasOffset(ReadOnlySpan<byte> text)
-    {
-        if (text.Length < 20)
-        {
-            return false;
-        }
-
-        if (text[^1] is (byte)'Z' or (byte)'z')
-        {
-            return true;
-        }
-
-        var sign = text.Length - 6;
-        return text[sign] is (byte)'+' or (byte)'-' && text[sign + 3] == (byte)':';
-    }
-
-    private static Direction ReadDirection(ref Utf8JsonReader reader, string field)
+    private static Direction ReadDirection(ref Utf8JsonReader reader, int index)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
@@ -289,10 +256,10 @@ public static class SiteHubV1Codec
             }
         }
 
-        throw new PayloadDecodeException(field, "must be \"in\", \"out\" or \"unknown\"");
+        throw new PayloadDecodeException(Field(index, "dir"), "must be \"in\", \"out\" or \"unknown\"");
     }
 
-    private static VerifyMode ReadMode(ref Utf8JsonReader reader, string field)
+    private static VerifyMode ReadMode(ref Utf8JsonReader reader, int index)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
@@ -328,10 +295,10 @@ public static class SiteHubV1Codec
             }
         }
 
-        throw new PayloadDecodeException(field, "must be one of face, card, idcard, qr, fingerprint");
+        throw new PayloadDecodeException(Field(index, "mode"), "must be one of face, card, idcard, qr, fingerprint");
     }
 
-    private static double? ReadNumber(ref Utf8JsonReader reader, string field, double min, double max)
+    private static double? ReadNumber(ref Utf8JsonReader reader, int index, string name, double min, double max)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -341,20 +308,24 @@ public static class SiteHubV1Codec
 
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || value < min || value > max)
         {
-            throw new PayloadDecodeException(field, string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
+            throw new PayloadDecodeException(Field(index, name), string.Create(CultureInfo.InvariantCulture, $"must be a number from {min} to {max}"));
         }
 
         return value;
     }
 
-    // Devices write '+' in offsets as is; the default encoder would escape it as \u002B.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Where a batch's punches go, and how many to make room for.</summary>
+    private struct BatchSink(int capacity)
+    {
+        public readonly int Capacity = capacity;
+        public List<DevicePunch>? Punches;
+    }
 
     /// <summary>Writes one punch in the sitehub-v1 format (what the simulators and real firmware send).</summary>
     public static byte[] EncodePunch(DevicePunch punch)
     {
         var buffer = new ArrayBufferWriter<byte>(192);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions()))
         {
             WritePunch(writer, punch, includeSn: true);
         }
@@ -367,7 +338,7 @@ public static class SiteHubV1Codec
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(punches.Count, MaxBatch);
         var buffer = new ArrayBufferWriter<byte>(128 * punches.Count + 32);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions()))
         {
             writer.WriteStartObject();
             writer.WriteString("sn"u8, sn);
