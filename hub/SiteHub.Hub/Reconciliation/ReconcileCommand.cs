@@ -48,7 +48,7 @@ public static class ReconcileCommand
         format.AcceptOnlyFromAmong("jsonl", "table");
         var output = new Option<string?>("--out") { Description = "Write the alerts to this file instead of standard output" };
         var encoding = new Option<string?>("--encoding") { Description = "Encoding of the input files: auto (default), utf-8, gbk, gb18030" };
-        var config = new Option<FileInfo?>("--config") { Description = "A JSON settings file (Imports, Reconciliation, Registry sections)" };
+        var config = new Option<string?>("--config") { Description = "A JSON settings file (Imports, Reconciliation, Registry sections)" };
         var command = new Command("reconcile", "Reconcile attendance with bank payouts and list the standing alerts")
         {
             projects, roster, punches, payouts, asOf, format, output, encoding, config,
@@ -63,7 +63,7 @@ public static class ReconcileCommand
                 parse.GetValue(format)!,
                 parse.GetValue(output),
                 parse.GetValue(encoding),
-                parse.GetValue(config)?.FullName),
+                parse.GetValue(config)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             cancellationToken)));
@@ -73,6 +73,7 @@ public static class ReconcileCommand
     /// <summary>Runs the command; the alerts go to <paramref name="stdout"/> unless <see cref="ReconcileArguments.Out"/> is set.</summary>
     public static int Run(ReconcileArguments args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
+        args = ResolvePaths(args);
         if (!DateOnly.TryParseExact(args.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
         {
             stderr.WriteLine($"reconcile: --as-of must be a date YYYY-MM-DD, not '{args.AsOf}'");
@@ -196,6 +197,29 @@ public static class ReconcileCommand
 
             writer.WriteLine(line.ToString().TrimEnd());
         }
+    }
+
+    // `dotnet run --project hub/SiteHub.Hub` runs a web project in its own folder, not in the
+    // caller's: relative paths are then resolved against the shell's $PWD, where the caller is.
+    private static ReconcileArguments ResolvePaths(ReconcileArguments args)
+    {
+        var current = Environment.CurrentDirectory;
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        if (string.IsNullOrEmpty(shell) || !Directory.Exists(shell) || !File.Exists(Path.Combine(current, "SiteHub.Hub.csproj")))
+        {
+            return args;
+        }
+
+        string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(path, shell);
+        return args with
+        {
+            Projects = Resolve(args.Projects),
+            Roster = Resolve(args.Roster),
+            Punches = Resolve(args.Punches),
+            Payouts = Resolve(args.Payouts),
+            Out = args.Out is null ? null : Resolve(args.Out),
+            Config = args.Config is null ? null : Resolve(args.Config),
+        };
     }
 
     private static T Read<T>(string path, Func<Stream, T> read)
