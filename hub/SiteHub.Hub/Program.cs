@@ -1,4 +1,12 @@
 using SiteHub.Hub;
+using SiteHub.Hub.Reconciliation;
+
+// The bulk reconciliation is a command, not a server: it must not start the web host.
+if (args is ["reconcile", ..])
+{
+    return await ReconcileCommand.InvokeAsync(args);
+}
 
 var app = HubApp.Build(args);
 await app.RunAsync();
+return 0;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using SiteHub.Hub.Reconciliation;
+using SiteHub.Simulators.Bank;
 using SiteHub.Simulators.Demo;
 
 var root = new RootCommand("SiteHub simulators: simulated sites, the demo and the load driver.");
@@ -17,5 +19,25 @@ demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(
     parse.GetValue(seconds) is { } s ? TimeSpan.FromSeconds(s) : null,
     cancellationToken));
 root.Subcommands.Add(demo);
+
+var bankSeed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+var bankWorkers = new Option<int>("--workers") { Description = "Workers on the roster (at least 12)", DefaultValueFactory = _ => 120 };
+var bankMonth = new Option<string>("--month") { Description = "Wage month YYYY-MM", DefaultValueFactory = _ => "2024-03" };
+var bankOut = new Option<string>("--out") { Description = "Folder for projects/roster/punches/payouts.csv and expected-alerts.jsonl", DefaultValueFactory = _ => Path.Combine("data", "bank") };
+var bank = new Command("bank", "Write a month of attendance and the bank's payouts.csv with planted anomalies, and the alerts they must raise") { bankSeed, bankWorkers, bankMonth, bankOut };
+bank.SetAction(async (parse, cancellationToken) =>
+{
+    if (!YearMonth.TryParse(parse.GetValue(bankMonth), out var wageMonth) || parse.GetValue(bankWorkers) < 12)
+    {
+        await Console.Error.WriteLineAsync("bank: --month must be YYYY-MM and --workers at least 12");
+        return 1;
+    }
+
+    var generated = BankSimulator.Generate(parse.GetValue(bankSeed), parse.GetValue(bankWorkers), wageMonth);
+    await BankSimulator.WriteAsync(generated, parse.GetValue(bankOut)!, cancellationToken);
+    Console.WriteLine($"{generated.Expected.Count} planted alerts; reconcile with --as-of {generated.AsOf:yyyy-MM-dd}");
+    return 0;
+});
+root.Subcommands.Add(bank);
 
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
+namespace SiteHub.Hub.Imports;
+
+/// <summary>
+/// Which encoding a CSV file is in: UTF-8 by default, GBK or GB18030 (what many Chinese banks
+/// export) when declared or detected. Decoding is strict: bytes that are valid in no supported
+/// encoding stop the import with the offset of the first bad byte instead of turning into
+/// mojibake or U+FFFD.
+/// </summary>
+public static class CsvEncodings
+{
+    private const int BlockSize = 1 << 20;
+
+    static CsvEncodings() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The strict encoding of a declared name; <c>null</c> for <c>auto</c> or empty.</summary>
+    /// <exception cref="ArgumentException">An encoding SiteHub does not import.</exception>
+    public static Encoding? Declared(string? name) => name?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "AUTO" => null,
+        "UTF-8" or "UTF8" => StrictUtf8,
+        "GBK" or "CP936" or "GB2312" => Strict(936),
+        "GB18030" => Strict(54936),
+        _ => throw new ArgumentException($"encoding '{name}' is not supported (auto, utf-8, gbk, gb18030)", nameof(name)),
+    };
+
+    /// <summary>
+    /// Checks that <paramref name="stream"/> (seekable) decodes in <paramref name="declared"/>, or
+    /// without one finds the encoding it decodes in, and rewinds it.
+    /// </summary>
+    /// <returns>The encoding to read with; <c>null</c> for UTF-8.</returns>
+    /// <exception cref="CsvFileException">The bytes are not valid in the declared encoding, or in any supported one.</exception>
+    public static Encoding? Detect(Stream stream, string file, Encoding? declared)
+    {
+        var start = stream.Position;
+        try
+        {
+            if (declared is not null)
+            {
+                var bad = FirstInvalidByte(stream, declared);
+                return bad is null
+                    ? (declared.CodePage == Encoding.UTF8.CodePage ? null : declared)
+                    : throw new CsvFileException(file, $"is declared {declared.WebName} but byte {bad} is not valid {declared.WebName}");
+            }
+
+            var badUtf8 = FirstInvalidUtf8(stream);
+            if (badUtf8 is null)
+            {
+                return null;
+            }
+
+            stream.Position = start;
+            var gb18030 = Strict(54936);
+            var badGb = FirstInvalidByte(stream, gb18030);
+            return badGb is null
+                ? gb18030
+                : throw new CsvFileException(file, $"is in no supported encoding: not UTF-8 (byte {badUtf8} is invalid) and not GB18030/GBK (byte {badGb} is invalid); save it as UTF-8 or GB18030");
+        }
+        finally
+        {
+            stream.Position = start;
+        }
+    }
+
+    private static Encoding Strict(int codePage) => Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+
+    private static long? FirstInvalidUtf8(Stream stream)
+    {
+        var bytes = ArrayPool<byte>.Shared.Rent(BlockSize + 4);
+        var chars = ArrayPool<char>.Shared.Rent(BlockSize + 4);
+        try
+        {
+            long offset = 0;
+            var carry = 0;
+            while (true)
+            {
+                var read = stream.ReadAtLeast(bytes.AsSpan(carry, BlockSize), BlockSize, throwOnEndOfStream: false);
+                var length = carry + read;
+                var final = read == 0 || read < BlockSize;
+                var status = Utf8.ToUtf16(bytes.AsSpan(0, length), chars, out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: final);
+                if (status == System.Buffers.OperationStatus.InvalidData)
+                {
+                    return offset + consumed;
+                }
+
+                if (final)
+                {
+                    return null;
+                }
+
+                // An incomplete sequence at the end of the block is completed by the next one.
+                carry = length - consumed;
+                bytes.AsSpan(consumed, carry).CopyTo(bytes);
+                offset += consumed;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static long? FirstInvalidByte(Stream stream, Encoding encoding)
+    {
+        var decoder = encoding.GetDecoder();
+        var bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var chars = ArrayPool<char>.Shared.Rent(encoding.GetMaxCharCount(BlockSize));
+        long offset = 0;
+        try
+        {
+            while (true)
+            {
+                var read = stream.ReadAtLeast(bytes.AsSpan(0, BlockSize), BlockSize, throwOnEndOfStream: false);
+                var final = read < BlockSize;
+                int count;
+                try
+                {
+                    count = decoder.GetChars(bytes, 0, read, chars, 0, flush: final);
+                }
+                catch (DecoderFallbackException e)
+                {
+                    return offset + Math.Max(0, e.Index);
+                }
+
+                // Private-use characters are what undecodable bytes become in GB18030's user areas:
+                // real names and amounts never use them, a file in another encoding does.
+                var privateUse = chars.AsSpan(0, count).IndexOfAnyInRange('\uE000', '\uF8FF');
+                if (privateUse >= 0)
+                {
+                    return offset + encoding.GetByteCount(chars, 0, privateUse);
+                }
+
+                offset += read;
+                if (final)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+}
