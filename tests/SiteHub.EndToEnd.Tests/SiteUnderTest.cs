@@ -19,11 +19,10 @@ public sealed class SiteUnderTest : IAsyncDisposable
     private readonly TempFolder _folder = new("e2e");
     private readonly int _hubHttp = TestEnvironment.FreePort();
     private readonly int _gatewayHttp = TestEnvironment.FreePort();
-    private readonly string[] _extraHubArgs;
-
     private SiteUnderTest(string[] extraHubArgs)
     {
-        _extraHubArgs = extraHubArgs;
+        ExtraHubArgs = extraHubArgs;
+        ExtraGatewayArgs = [];
         var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
         HubApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_hubHttp}") };
         HubApi.DefaultRequestHeaders.Authorization = basic;
@@ -34,6 +33,15 @@ public sealed class SiteUnderTest : IAsyncDisposable
     public int CentralBrokerPort { get; } = TestEnvironment.FreePort();
 
     public int SiteBrokerPort { get; } = TestEnvironment.FreePort();
+
+    /// <summary>Settings added to the hub's command line at its next start.</summary>
+    public string[] ExtraHubArgs { get; set; }
+
+    /// <summary>Settings added to the gateway's command line at its next start.</summary>
+    public string[] ExtraGatewayArgs { get; set; }
+
+    /// <summary>A folder for the test's own files (certificates…), deleted with the site.</summary>
+    public string Folder => _folder.Path;
 
     public ChildProcess? Hub { get; private set; }
 
@@ -51,6 +59,9 @@ public sealed class SiteUnderTest : IAsyncDisposable
         return site;
     }
 
+    /// <summary>A site whose processes are not started yet (the test configures them first).</summary>
+    public static SiteUnderTest Create(params string[] extraHubArgs) => new(extraHubArgs);
+
     public async Task StartHubAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_folder.Combine("hub"));
@@ -61,7 +72,7 @@ public sealed class SiteUnderTest : IAsyncDisposable
             $"--CentralBroker:Port={CentralBrokerPort}",
             $"--Admin:Password={AdminPassword}",
             $"--Gateways:{SiteId}:Password={GatewayPassword}",
-            .. _extraHubArgs,
+            .. ExtraHubArgs,
         ], _folder.Combine("hub"));
         await WaitHealthyAsync(HubApi, Hub, cancellationToken);
     }
@@ -80,6 +91,7 @@ public sealed class SiteUnderTest : IAsyncDisposable
             $"--Uplink:Password={GatewayPassword}",
             "--Uplink:AckTimeout=00:00:03",
             $"--Admin:Password={AdminPassword}",
+            .. ExtraGatewayArgs,
         ], _folder.Combine("gateway"));
         await WaitHealthyAsync(GatewayApi, Gateway, cancellationToken);
     }

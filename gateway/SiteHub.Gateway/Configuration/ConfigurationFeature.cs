@@ -12,6 +12,7 @@ public static class ConfigurationFeature
         builder.Services.AddOptions<UplinkOptions>().BindConfiguration(UplinkOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.AckTimeout > TimeSpan.Zero, "Uplink:AckTimeout must be positive")
             .Validate(o => o.StatusInterval > TimeSpan.Zero, "Uplink:StatusInterval must be positive")
+            .Validate(o => string.IsNullOrEmpty(o.CaCertificatePath) || File.Exists(o.CaCertificatePath), "Uplink:CaCertificatePath must name an existing PEM file")
             .ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);

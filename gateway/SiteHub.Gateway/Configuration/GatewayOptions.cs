@@ -86,6 +86,12 @@ public sealed class UplinkOptions
 
     /// <summary>How often the gateway publishes its status to the hub. Default 5 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connect to the hub's broker over TLS. Default false (set it in production).</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA the hub broker's certificate must chain to. Default none: the system's trusted roots.</summary>
+    public string? CaCertificatePath { get; set; }
 }
 
 /// <summary>The <c>Admin</c> section.</summary>

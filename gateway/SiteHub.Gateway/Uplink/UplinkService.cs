@@ -112,6 +112,7 @@ public sealed partial class UplinkService : BackgroundService
             .WithWillPayload(JsonSerializer.SerializeToUtf8Bytes(offline, ProtocolsJsonContext.Default.GatewayStatus))
             .WithWillRetain()
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithSiteHubTls(_options.UseTls, _options.CaCertificatePath)
             .Build();
     }
 

@@ -16,7 +16,7 @@ public static class CentralBrokerFeature
         {
             builder.Services.AddHostedService<ExternalCentralBrokerClient>();
         }
-        else if (settings.Port != 0)
+        else if (settings.Port != 0 || settings.TlsPort != 0)
         {
             builder.Services.AddSingleton<EmbeddedCentralBroker>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<EmbeddedCentralBroker>());

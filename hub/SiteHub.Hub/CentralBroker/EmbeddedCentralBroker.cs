@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -43,12 +44,22 @@ public sealed partial class EmbeddedCentralBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(settings.BindAddress))
             .WithDefaultEndpointPort(settings.Port)
-            .WithPersistentSessions()
-            .Build();
+            .WithPersistentSessions();
+        builder = settings.Port == 0 ? builder.WithoutDefaultEndpoint() : builder.WithDefaultEndpoint();
+        if (settings.TlsPort != 0)
+        {
+            // Through PKCS#12: SslStream on Linux wants the key attached, not an ephemeral PEM import.
+            using var pem = X509Certificate2.CreateFromPemFile(settings.TlsCertificatePath!, settings.TlsKeyPath);
+            builder = builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(settings.BindAddress))
+                .WithEncryptedEndpointPort(settings.TlsPort)
+                .WithEncryptionCertificate(X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null));
+        }
+
+        var serverOptions = builder.Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -72,7 +83,7 @@ public sealed partial class EmbeddedCentralBroker(
             return Task.CompletedTask;
         };
         await _server.StartAsync();
-        LogStarted(settings.BindAddress, settings.Port);
+        LogStarted(settings.BindAddress, settings.Port, settings.TlsPort);
     }
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
@@ -168,8 +179,8 @@ public sealed partial class EmbeddedCentralBroker(
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Central broker listening on {Address}:{Port}")]
-    private partial void LogStarted(string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Central broker listening on {Address}, port {Port}, TLS port {TlsPort} (0: off)")]
+    private partial void LogStarted(string address, int port, int tlsPort);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused gateway login '{SiteId}' from {Remote}: unknown site or wrong password")]
     private partial void LogRefusedLogin(string siteId, string? remote);

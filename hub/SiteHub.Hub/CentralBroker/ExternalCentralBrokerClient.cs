@@ -42,7 +42,8 @@ public sealed partial class ExternalCentralBrokerClient : IHostedService, IAsync
     private MqttClientOptions BuildOptions()
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
+            .WithTcpServer(_options.Host, _options.TlsPort != 0 ? _options.TlsPort : _options.Port)
+            .WithSiteHubTls(_options.TlsPort != 0, _options.CaCertificatePath)
             .WithClientId("sitehub-hub-" + (_options.Username ?? "default"))
             .WithCleanStart(false)
             .WithSessionExpiryInterval(uint.MaxValue)

@@ -14,6 +14,9 @@ public static class ConfigurationFeature
         builder.Services.AddOptions<CentralBrokerOptions>().BindConfiguration(CentralBrokerOptions.Section).ValidateDataAnnotations()
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "CentralBroker:BindAddress must be an IP address")
             .Validate(o => o.Sites.All(TopicSafeId.IsValid), "CentralBroker:Sites must be site ids (letters, digits, '-', '_', '.')")
+            .Validate(o => o.IsExternal || o.TlsPort == 0 || (File.Exists(o.TlsCertificatePath) && File.Exists(o.TlsKeyPath)),
+                "CentralBroker:TlsCertificatePath and CentralBroker:TlsKeyPath must name existing PEM files when CentralBroker:TlsPort is set")
+            .Validate(o => string.IsNullOrEmpty(o.CaCertificatePath) || File.Exists(o.CaCertificatePath), "CentralBroker:CaCertificatePath must name an existing PEM file")
             .ValidateOnStart();
         builder.Services.AddOptions<InfluxOptions>().BindConfiguration(InfluxOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Enabled || Uri.TryCreate(o.Url, UriKind.Absolute, out _), "Influx:Url must be an absolute URL")

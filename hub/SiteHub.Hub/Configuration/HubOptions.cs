@@ -39,6 +39,22 @@ public sealed class CentralBrokerOptions
     /// <summary>The hub's password at the external broker.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Embedded broker: the port of its TLS listener (0 = none), which uses <see cref="TlsCertificatePath"/>.
+    /// External broker: when not 0, connect over TLS. Default 0.
+    /// </summary>
+    [Range(0, 65535, ErrorMessage = "CentralBroker:TlsPort must be 0-65535")]
+    public int TlsPort { get; set; }
+
+    /// <summary>Embedded broker: PEM certificate of its TLS listener (with the key in <see cref="TlsKeyPath"/>).</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>Embedded broker: PEM private key of the TLS certificate.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>External broker over TLS: PEM file of the CA its certificate must chain to. Default none: the system's roots.</summary>
+    public string? CaCertificatePath { get; set; }
+
     /// <summary>With an external broker: the sites this hub serves (empty: every site on the broker).</summary>
     public List<string> Sites { get; set; } = [];
 

@@ -20,7 +20,10 @@ public static class SiteHubLogging
             .Enrich.WithProperty("Component", component)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3} {Component}] {Message:lj}{NewLine}{Exception}"));
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        {
+            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
         return builder;
     }
 }
