@@ -3,7 +3,9 @@ using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.Devices;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
+using SiteHub.Gateway.Telemetry;
 using SiteHub.Gateway.Uplink;
+using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Hosting;
 using SiteHub.Platform.Web;
 
@@ -21,6 +23,7 @@ public static class GatewayApp
         builder.AddOutbox();
         builder.AddSiteBroker();
         builder.AddUplink();
+        builder.AddGatewayTelemetry();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
@@ -28,6 +31,8 @@ public static class GatewayApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapSiteHubMetrics();
+        app.Services.GetRequiredService<GatewayMetrics>();
         app.MapDevicesApi();
         app.MapOutboxApi();
         app.MapUplinkApi();

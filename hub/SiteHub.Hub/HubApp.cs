@@ -4,7 +4,9 @@ using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Headcount;
 using SiteHub.Hub.Influx;
 using SiteHub.Hub.Ingest;
+using SiteHub.Hub.Telemetry;
 using SiteHub.Platform.Hosting;
+using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub;
@@ -21,6 +23,7 @@ public static class HubApp
         builder.AddHeadcount();
         builder.AddCentralBroker();
         builder.AddInfluxSink();
+        builder.AddHubTelemetry();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
 
@@ -28,12 +31,14 @@ public static class HubApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapSiteHubMetrics();
         app.MapPunchesApi();
         app.MapSitesApi();
         app.MapGet("/api/influx", (InfluxSink sink) => sink.State);
 
         // Headcount must see punches from the first commit on.
         app.Services.GetRequiredService<HeadcountTracker>();
+        app.Services.GetRequiredService<HubMetrics>();
         return app;
     }
 }

@@ -88,6 +88,12 @@ public sealed partial class UplinkService : BackgroundService
         };
     }
 
+    /// <summary>Punches the hub has acknowledged since start.</summary>
+    public long PunchesAcked => Interlocked.Read(ref _acked);
+
+    /// <summary>Whether the link to the hub is up.</summary>
+    public bool IsConnected => _supervisor.State == MqttLinkState.Connected;
+
     /// <summary>The uplink's state now.</summary>
     public UplinkState State
     {

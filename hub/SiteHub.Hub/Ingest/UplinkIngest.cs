@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SiteHub.Hub.Gateways;
+using SiteHub.Hub.Telemetry;
 using SiteHub.Protocols;
 using SiteHub.Protocols.Uplink;
 
@@ -10,7 +11,7 @@ namespace SiteHub.Hub.Ingest;
 /// forced to disk) and answered with the <see cref="BatchAck"/> to publish; statuses update the
 /// gateway directory. Returns null when there is nothing to answer.
 /// </summary>
-public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gateways, ILogger<UplinkIngest> logger)
+public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gateways, HubMetrics metrics, ILogger<UplinkIngest> logger)
 {
     /// <summary>Handles a message from site <paramref name="siteId"/> (already authorised for that site's topics).</summary>
     /// <exception cref="Exception">The commit failed: do not ack; the gateway resends.</exception>
@@ -37,7 +38,9 @@ public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gate
                 }
 
                 gateways.CountBatch(siteId);
-                return await store.StoreAsync(siteId, batch, cancellationToken);
+                var ack = await store.StoreAsync(siteId, batch, cancellationToken);
+                metrics.Record(siteId, ack);
+                return ack;
             case UplinkTopicKind.Status:
                 try
                 {

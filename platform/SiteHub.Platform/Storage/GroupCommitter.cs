@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SiteHub.Platform.Telemetry;
 
 namespace SiteHub.Platform.Storage;
 
@@ -24,6 +25,12 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
     private readonly ILogger _logger;
     private readonly string _name;
     private readonly Thread _writer;
+    private static readonly System.Diagnostics.Metrics.Histogram<int> GroupSizes =
+        SiteHubTelemetry.StorageMeter.CreateHistogram<int>("sitehub_commit_group_size", "{item}", "Items committed together under one fsync");
+    private static readonly System.Diagnostics.Metrics.Histogram<double> CommitLatency =
+        SiteHubTelemetry.StorageMeter.CreateHistogram<double>("sitehub_commit_duration", "ms", "Time of one group commit, fsync included");
+    private static readonly System.Diagnostics.Metrics.Counter<long> CommitFailures =
+        SiteHubTelemetry.StorageMeter.CreateCounter<long>("sitehub_commit_failures", "{commit}", "Group commits that failed (nothing in them was acked)");
 
     /// <param name="name">For logs and thread names.</param>
     /// <param name="commitGroup">Writes the items in one transaction and returns one result per item, in order; must make them durable before it returns.</param>
@@ -122,6 +129,7 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
         {
             Healthy = false;
             LastError = ex.Message;
+            CommitFailures.Add(1, new KeyValuePair<string, object?>("store", _name));
             _logger.LogError(ex, "Commit of {Count} items to {Store} failed; nothing in it is acknowledged", items.Count, _name);
             foreach (var pending in group)
             {
@@ -136,6 +144,9 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
         Commits++;
         LastGroupSize = items.Count;
         LastCommitDuration = Stopwatch.GetElapsedTime(started);
+        var store = new KeyValuePair<string, object?>("store", _name);
+        GroupSizes.Record(items.Count, store);
+        CommitLatency.Record(LastCommitDuration.TotalMilliseconds, store);
         for (var i = 0; i < group.Count; i++)
         {
             group[i].Done.TrySetResult(results[i]);
