@@ -18,6 +18,7 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddSiteHubLogging("gateway");
+        builder.Services.AddSystemd(); // start-up and stop notifications under systemd; nothing elsewhere
         builder.AddGatewayConfiguration();
         builder.AddDevices();
         builder.AddOutbox();

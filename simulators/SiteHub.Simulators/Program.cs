@@ -2,6 +2,7 @@ using System.CommandLine;
 using SiteHub.Hub.Reconciliation;
 using SiteHub.Simulators.Bank;
 using SiteHub.Simulators.Demo;
+using SiteHub.Simulators.Fleet;
 
 var root = new RootCommand("SiteHub simulators: simulated sites, the demo and the load driver.");
 
@@ -19,6 +20,25 @@ demo.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(
     parse.GetValue(seconds) is { } s ? TimeSpan.FromSeconds(s) : null,
     cancellationToken));
 root.Subcommands.Add(demo);
+
+var gatewayApi = new Option<string>("--gateway-api") { Description = "The gateway's REST base URL", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+var adminPassword = new Option<string>("--admin-password") { Description = "The gateway's admin password", Required = true };
+var brokerHost = new Option<string>("--broker-host") { Description = "The site broker's host", DefaultValueFactory = _ => "127.0.0.1" };
+var brokerPort = new Option<int>("--broker-port") { Description = "The site broker's port", DefaultValueFactory = _ => 1883 };
+var fleet = new Command("fleet", "Register simulated face terminals at a running gateway and run a site's working days")
+{
+    gatewayApi, adminPassword, brokerHost, brokerPort, devices, workers, dayMinutes,
+};
+fleet.SetAction((parse, cancellationToken) => FleetCommand.RunAsync(
+    parse.GetValue(gatewayApi)!,
+    parse.GetValue(adminPassword)!,
+    parse.GetValue(brokerHost)!,
+    parse.GetValue(brokerPort),
+    parse.GetValue(devices),
+    parse.GetValue(workers),
+    TimeSpan.FromMinutes(parse.GetValue(dayMinutes)),
+    cancellationToken));
+root.Subcommands.Add(fleet);
 
 var bankSeed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
 var bankWorkers = new Option<int>("--workers") { Description = "Workers on the roster (at least 12)", DefaultValueFactory = _ => 120 };

@@ -14,16 +14,21 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public string DataPath => _folder.Path;
 
-    /// <summary>Starts mosquitto (anonymous access on loopback, persistence on) and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts mosquitto (anonymous access on loopback unless <paramref name="extraConfig"/> says otherwise,
+    /// persistence on) and waits until it accepts connections. As root it stays root, or it could not read
+    /// its private temp folder.
+    /// </summary>
     public static async Task<MosquittoServer> StartAsync(CancellationToken cancellationToken, string extraConfig = "")
     {
         var server = new MosquittoServer(TestEnvironment.FreePort());
         await File.WriteAllTextAsync(server._folder.Combine("mosquitto.conf"), $"""
             listener {server.Port} 127.0.0.1
-            allow_anonymous true
+            {(extraConfig.Contains("allow_anonymous", StringComparison.Ordinal) ? "" : "allow_anonymous true")}
             persistence true
             persistence_location {server._folder.Path}/
             set_tcp_nodelay true
+            {(Environment.UserName == "root" ? "user root" : "")}
             max_queued_messages 0
             {extraConfig}
             """, cancellationToken);

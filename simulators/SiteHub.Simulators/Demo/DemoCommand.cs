@@ -55,23 +55,11 @@ public static class DemoCommand
         ]);
         await gateway.StartAsync(cancellationToken);
 
-        using var gatewayApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
-        gatewayApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + DemoPassword)));
-        using var hubApi = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{hubPort}") };
-        hubApi.DefaultRequestHeaders.Authorization = gatewayApi.DefaultRequestHeaders.Authorization;
+        using var gatewayApi = FleetCommand.AdminClient($"http://127.0.0.1:{gatewayPort}", DemoPassword);
+        using var hubApi = FleetCommand.AdminClient($"http://127.0.0.1:{hubPort}", DemoPassword);
 
-        var terminals = new List<FaceTerminal>();
-        for (var i = 1; i <= devices; i++)
-        {
-            var sn = string.Create(CultureInfo.InvariantCulture, $"FACE-{i:D3}");
-            var secret = "demo-secret-" + sn;
-            var gate = i % 2 == 1 ? "gate-east" : "gate-west";
-            using var response = await gatewayApi.PostAsJsonAsync("/api/devices", new { sn, secret, protocol = "sitehub-v1", gate, direction = "unknown" }, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            terminals.Add(new FaceTerminal(sn, secret, "127.0.0.1", siteBrokerPort));
-        }
-
-        var workerIds = Enumerable.Range(1, workers).Select(i => string.Create(CultureInfo.InvariantCulture, $"W{i:D4}")).ToList();
+        var terminals = await FleetCommand.RegisterTerminalsAsync(gatewayApi, devices, "127.0.0.1", siteBrokerPort, cancellationToken);
+        var workerIds = FleetCommand.Workers(workers);
         await using var fleet = new SiteFleet(terminals, workerIds, dayLength, seed: 2026);
 
         Console.WriteLine($"""
