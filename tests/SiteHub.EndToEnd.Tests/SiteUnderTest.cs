@@ -134,7 +134,7 @@ public sealed class SiteUnderTest : IAsyncDisposable
     /// <summary>The event ids of every punch the hub stored for the site (with repeats, if any were stored twice).</summary>
     public async Task<List<string>> HubEventIdsAsync(CancellationToken cancellationToken)
     {
-        var punches = await HubApi.GetFromJsonAsync<JsonElement>($"/api/punches?site={SiteId}&limit=10000", cancellationToken);
+        var punches = await HubApi.GetFromJsonAsync<JsonElement>($"/api/punches?site={SiteId}&limit=100000", cancellationToken);
         return punches.EnumerateArray().Select(p => p.GetProperty("eventId").GetString()!).ToList();
     }
 

@@ -79,6 +79,13 @@ public sealed partial class UplinkService : BackgroundService
         };
         _outbox.Committed += entries =>
         {
+            // While the link is down everything new is backlog: the disk scan sends it in order
+            // after the reconnect, and the live lane stays free for what arrives after that.
+            if (_supervisor.State != MqttLinkState.Connected)
+            {
+                return;
+            }
+
             foreach (var entry in entries)
             {
                 _live.Writer.TryWrite(entry);
@@ -231,6 +238,11 @@ public sealed partial class UplinkService : BackgroundService
             _inFlight.Clear();
             _inFlightSeqs.Clear();
             _backlogCursor = 0;
+
+            // What waited in the live lane is pending on disk too; the scan will find it.
+            while (_live.Reader.TryRead(out _))
+            {
+            }
         }
     }
 

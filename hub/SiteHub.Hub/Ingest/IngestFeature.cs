@@ -18,9 +18,9 @@ public static class IngestFeature
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var fromTime = ParseTime(from, "from", errors);
             var toTime = ParseTime(to, "to", errors);
-            if (limit is < 1 or > 10_000)
+            if (limit is < 1 or > 100_000)
             {
-                errors["limit"] = ["must be 1-10000"];
+                errors["limit"] = ["must be 1-100000"];
             }
 
             return errors.Count > 0

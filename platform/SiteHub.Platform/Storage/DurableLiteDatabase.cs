@@ -67,16 +67,14 @@ public sealed class DurableLiteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Commits the current transaction and forces the log to stable storage; when this returns
-    /// the transaction survives a power cut. Checkpoints when the log has grown large.
+    /// Commits the current transaction (if any) and forces the log to stable storage; when this
+    /// returns every write made so far survives a power cut. Checkpoints when the log has grown large.
     /// </summary>
     public void CommitDurably()
     {
-        if (!Database.Commit())
-        {
-            return;
-        }
-
+        // Commit() returns false when there was no explicit transaction: a single write outside
+        // one has already auto-committed to the log, which still has to reach the disk.
+        Database.Commit();
         DiskSync.File(LogFile);
         if (LogLength() > CheckpointLogBytes)
         {
