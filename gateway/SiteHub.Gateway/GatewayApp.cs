@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
+using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.Devices;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
 using SiteHub.Gateway.Uplink;
+using SiteHub.Gateway.ZkPush;
 using SiteHub.Platform.Hosting;
 using SiteHub.Platform.Web;
 
@@ -21,6 +23,8 @@ public static class GatewayApp
         builder.AddOutbox();
         builder.AddSiteBroker();
         builder.AddUplink();
+        builder.AddCommands();
+        builder.AddDevicePush();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
@@ -31,6 +35,7 @@ public static class GatewayApp
         app.MapDevicesApi();
         app.MapOutboxApi();
         app.MapUplinkApi();
+        app.MapZkPush();
         return app;
     }
 }
