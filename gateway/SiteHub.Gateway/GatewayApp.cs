@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
+using SiteHub.Gateway.DeviceEvents;
 using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.HikPush;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
 using SiteHub.Gateway.Uplink;
@@ -25,6 +27,8 @@ public static class GatewayApp
         builder.AddUplink();
         builder.AddCommands();
         builder.AddDevicePush();
+        builder.AddDeviceEvents();
+        builder.AddHikPush();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
@@ -36,6 +40,8 @@ public static class GatewayApp
         app.MapOutboxApi();
         app.MapUplinkApi();
         app.MapZkPush();
+        app.MapHikPush();
+        app.MapDeviceEventsApi();
         return app;
     }
 }
