@@ -6,6 +6,7 @@ using SiteHub.Gateway.Devices;
 using SiteHub.Gateway.HikPush;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
+using SiteHub.Gateway.Turnstiles;
 using SiteHub.Gateway.Uplink;
 using SiteHub.Gateway.ZkPush;
 using SiteHub.Platform.Hosting;
@@ -29,6 +30,7 @@ public static class GatewayApp
         builder.AddDevicePush();
         builder.AddDeviceEvents();
         builder.AddHikPush();
+        builder.AddTurnstiles();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
