@@ -3,6 +3,7 @@ using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.DeviceEvents;
 using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.Enrolment;
 using SiteHub.Gateway.HikPush;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
@@ -31,6 +32,7 @@ public static class GatewayApp
         builder.AddDeviceEvents();
         builder.AddHikPush();
         builder.AddTurnstiles();
+        builder.AddEnrolment();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
@@ -41,6 +43,8 @@ public static class GatewayApp
         app.MapDevicesApi();
         app.MapOutboxApi();
         app.MapUplinkApi();
+        app.MapCommandsApi();
+        app.MapEnrolmentApi();
         app.MapZkPush();
         app.MapHikPush();
         app.MapDeviceEventsApi();

@@ -13,4 +13,13 @@ public sealed class CommandOptions
 
     /// <summary>How often the dispatcher looks for commands to deliver over MQTT and ISAPI. Default 1 s.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>User name for Hikvision ISAPI requests (devices answer with a Digest challenge). Default none.</summary>
+    public string? IsapiUserName { get; set; }
+
+    /// <summary>Password for Hikvision ISAPI requests. Default none.</summary>
+    public string? IsapiPassword { get; set; }
+
+    /// <summary>Timeout of one ISAPI request. Default 10 s.</summary>
+    public TimeSpan IsapiTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -148,14 +148,17 @@ public sealed partial class CommandQueue : ICommandResultSink, IDisposable
         return taken;
     }
 
-    /// <summary>Puts a sent command back to queued (delivery failed before the device got it).</summary>
+    /// <summary>
+    /// Puts a sent command back to queued because it never reached the device (unreachable):
+    /// the attempt is not counted, so a terminal offline for days still gets it when it is back.
+    /// </summary>
     public void Requeue(long id, string reason)
     {
         lock (_lock)
         {
             if (_commands.FindById(id) is { State: CommandState.Sent } command)
             {
-                _db.WriteDurably(() => _commands.Update(command with { State = CommandState.Queued, Error = reason }));
+                _db.WriteDurably(() => _commands.Update(command with { State = CommandState.Queued, Error = reason, Attempts = Math.Max(0, command.Attempts - 1) }));
             }
         }
     }

@@ -1,21 +1,23 @@
+using System.Text.Json.Serialization;
 using LiteDB;
 
 namespace SiteHub.Gateway.Commands;
 
 /// <summary>Where a queued command stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CommandState>))]
 public enum CommandState
 {
     /// <summary>Waiting for the device to be reachable.</summary>
-    Queued,
+    [JsonStringEnumMemberName("queued")] Queued,
 
     /// <summary>Handed to the device; no result yet (resent after <c>Commands:ResendAfter</c>).</summary>
-    Sent,
+    [JsonStringEnumMemberName("sent")] Sent,
 
     /// <summary>The device reported success.</summary>
-    Done,
+    [JsonStringEnumMemberName("done")] Done,
 
     /// <summary>The device reported failure, or no result came after <c>Commands:MaxAttempts</c> sends.</summary>
-    Failed,
+    [JsonStringEnumMemberName("failed")] Failed,
 }
 
 /// <summary>The operations every protocol maps: the <c>op</c> of <c>POST /api/devices/{sn}/commands</c>.</summary>

@@ -235,7 +235,7 @@ public sealed class HikTerminal : IAsyncDisposable
         var text = await reader.ReadToEndAsync(http.RequestAborted);
         try
         {
-            using var body = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+            using var body = JsonDocument.Parse(text.TrimStart().StartsWith('{') ? text : "{}");
             act(body);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
