@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SiteHub.Gateway.ClockSkew;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.DeviceEvents;
@@ -33,6 +34,7 @@ public static class GatewayApp
         builder.AddHikPush();
         builder.AddTurnstiles();
         builder.AddEnrolment();
+        builder.AddClockSkew();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
