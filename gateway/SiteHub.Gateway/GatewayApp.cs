@@ -1,10 +1,17 @@
 using Microsoft.Extensions.Options;
+using SiteHub.Gateway.ClockSkew;
+using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
+using SiteHub.Gateway.DeviceEvents;
 using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.Enrolment;
+using SiteHub.Gateway.HikPush;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.SiteBroker;
 using SiteHub.Gateway.Telemetry;
+using SiteHub.Gateway.Turnstiles;
 using SiteHub.Gateway.Uplink;
+using SiteHub.Gateway.ZkPush;
 using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Hosting;
 using SiteHub.Platform.Web;
@@ -25,6 +32,13 @@ public static class GatewayApp
         builder.AddSiteBroker();
         builder.AddUplink();
         builder.AddGatewayTelemetry();
+        builder.AddCommands();
+        builder.AddDevicePush();
+        builder.AddDeviceEvents();
+        builder.AddHikPush();
+        builder.AddTurnstiles();
+        builder.AddEnrolment();
+        builder.AddClockSkew();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
@@ -37,6 +51,11 @@ public static class GatewayApp
         app.MapDevicesApi();
         app.MapOutboxApi();
         app.MapUplinkApi();
+        app.MapCommandsApi();
+        app.MapEnrolmentApi();
+        app.MapZkPush();
+        app.MapHikPush();
+        app.MapDeviceEventsApi();
         return app;
     }
 }

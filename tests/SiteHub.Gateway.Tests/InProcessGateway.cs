@@ -15,9 +15,11 @@ public sealed class InProcessGateway : IAsyncDisposable
 {
     public const string AdminPassword = "test-admin-pw";
     private readonly TempFolder _folder;
+    private readonly string[] _extraArgs;
 
-    private InProcessGateway(WebApplication app, TempFolder folder, int httpPort, int brokerPort)
+    private InProcessGateway(WebApplication app, TempFolder folder, int httpPort, int brokerPort, string[] extraArgs)
     {
+        _extraArgs = extraArgs;
         App = app;
         _folder = folder;
         HttpPort = httpPort;
@@ -26,7 +28,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
     }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
     public int HttpPort { get; }
 
@@ -43,6 +45,27 @@ public sealed class InProcessGateway : IAsyncDisposable
         var folder = new TempFolder("gateway");
         var httpPort = TestEnvironment.FreePort();
         var brokerPort = TestEnvironment.FreePort();
+        var app = await StartAppAsync(folder, httpPort, brokerPort, extraArgs, cancellationToken);
+        return new InProcessGateway(app, folder, httpPort, brokerPort, extraArgs);
+    }
+
+    /// <summary>Stops the gateway and starts a new one on the same data folder and ports (a restart).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await App.StopAsync(cancellationToken);
+        await App.DisposeAsync();
+        App = await StartAppAsync(_folder, HttpPort, BrokerPort, _extraArgs, cancellationToken);
+    }
+
+    /// <summary>Registers a device of any protocol through the REST API.</summary>
+    public async Task RegisterAsync(string sn, string protocol, CancellationToken cancellationToken, string gate = "gate-1", string direction = "in", string? deviceUrl = null)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/devices", new { sn, secret = "secret-" + sn, protocol, gate, direction, deviceUrl }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<WebApplication> StartAppAsync(TempFolder folder, int httpPort, int brokerPort, string[] extraArgs, CancellationToken cancellationToken)
+    {
         var app = GatewayApp.Build(
         [
             "--urls", $"http://127.0.0.1:{httpPort}",
@@ -57,7 +80,7 @@ public sealed class InProcessGateway : IAsyncDisposable
             .. extraArgs,
         ]);
         await app.StartAsync(cancellationToken);
-        return new InProcessGateway(app, folder, httpPort, brokerPort);
+        return app;
     }
 
     /// <summary>Registers a device through the REST API and returns a terminal for it (not started).</summary>

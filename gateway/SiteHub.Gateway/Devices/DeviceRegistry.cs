@@ -24,6 +24,12 @@ public sealed record DeviceRecord
     public int? Cached { get; init; }
     public int? Capacity { get; init; }
     public int? Enrolled { get; init; }
+
+    /// <summary>The device clock's UTC offset in minutes, for protocols whose times carry none (ZKTeco); null: the push default.</summary>
+    public int? UtcOffsetMinutes { get; init; }
+
+    /// <summary>Base URL of the device's own HTTP API (Hikvision ISAPI), for commands the gateway sends to it.</summary>
+    public string? DeviceUrl { get; init; }
 }
 
 /// <summary>An unknown device that tried to connect, waiting for the site admin.</summary>
@@ -95,7 +101,7 @@ public sealed class DeviceRegistry : IDisposable
     public DeviceRecord? Find(string sn) => _cache.GetValueOrDefault(sn);
 
     /// <summary>Registers (or re-registers) a device with its secret; removes it from pending.</summary>
-    public DeviceRecord Register(string sn, string secret, string protocol, string? gate, Direction direction)
+    public DeviceRecord Register(string sn, string secret, string protocol, string? gate, Direction direction, int? utcOffsetMinutes = null, string? deviceUrl = null)
     {
         var record = new DeviceRecord
         {
@@ -105,6 +111,8 @@ public sealed class DeviceRegistry : IDisposable
             Gate = gate,
             Direction = direction,
             CreatedAt = _clock.GetUtcNow(),
+            UtcOffsetMinutes = utcOffsetMinutes,
+            DeviceUrl = deviceUrl,
         };
         lock (_writeLock)
         {
@@ -194,6 +202,9 @@ public sealed class DeviceRegistry : IDisposable
 
         Changed?.Invoke(updated);
     }
+
+    /// <summary>Lists an unknown serial as pending (HTTP-push devices, which do not log in).</summary>
+    public void RecordPending(string sn, string? remoteAddress) => RecordPending(sn, remoteAddress, _clock.GetUtcNow());
 
     private void RecordPending(string sn, string? remoteAddress, DateTimeOffset now)
     {

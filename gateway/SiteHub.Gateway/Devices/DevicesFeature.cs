@@ -15,15 +15,20 @@ namespace SiteHub.Gateway.Devices;
 /// <param name="Protocol">Wire protocol id; default <c>sitehub-v1</c>.</param>
 /// <param name="Gate">The gate the device guards.</param>
 /// <param name="Direction">The gate's direction: in, out or unknown.</param>
-public sealed record DeviceRegistration(string? Sn, string? Secret, string? Protocol, string? Gate, string? Direction);
+/// <param name="TimeZone">The device clock's UTC offset (<c>+08:00</c>) for protocols whose times carry none (zk-adms); default <c>DevicePush:DefaultUtcOffset</c>.</param>
+/// <param name="DeviceUrl">The device's own HTTP base URL (hik-isapi), where the gateway sends commands.</param>
+public sealed record DeviceRegistration(string? Sn, string? Secret, string? Protocol, string? Gate, string? Direction, string? TimeZone = null, string? DeviceUrl = null);
 
 /// <summary>A device as the API shows it: never the secret or its hash.</summary>
 public sealed record DeviceView(
     string Sn, string Protocol, string? Gate, string Direction, bool Online, DateTimeOffset? LastSeen,
-    string? Firmware, DateTimeOffset? DeviceClock, int? Cached, int? Capacity, int? Enrolled, string? Secret = null)
+    string? Firmware, DateTimeOffset? DeviceClock, int? Cached, int? Capacity, int? Enrolled, string? Secret = null,
+    string? TimeZone = null, string? DeviceUrl = null)
 {
     public static DeviceView From(DeviceRecord d, string? secret = null) => new(
-        d.Sn, d.Protocol, d.Gate, DirectionName(d.Direction), d.Online, d.LastSeen, d.Firmware, d.DeviceClock, d.Cached, d.Capacity, d.Enrolled, secret);
+        d.Sn, d.Protocol, d.Gate, DirectionName(d.Direction), d.Online, d.LastSeen, d.Firmware, d.DeviceClock, d.Cached, d.Capacity, d.Enrolled, secret,
+        d.UtcOffsetMinutes is { } m ? TimeSpan.FromMinutes(m).ToString(m < 0 ? "'-'hh':'mm" : "'+'hh':'mm", System.Globalization.CultureInfo.InvariantCulture) : null,
+        d.DeviceUrl);
 
     private static string DirectionName(Direction direction) => direction switch
     {
@@ -37,7 +42,13 @@ public sealed record DeviceView(
 public static class DevicesFeature
 {
     /// <summary>Protocols a device may be registered with.</summary>
-    public static readonly IReadOnlySet<string> KnownProtocols = new HashSet<string>(StringComparer.Ordinal) { SiteHubV1Codec.ProtocolId };
+    public static readonly IReadOnlySet<string> KnownProtocols = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SiteHubV1Codec.ProtocolId,
+        SiteHub.Protocols.ZkAdms.ZkAttlog.ProtocolId,
+        SiteHub.Protocols.HikIsapi.HikIsapiCodec.ProtocolId,
+        SiteHub.Protocols.Turnstile.TurnstileV1Codec.ProtocolId,
+    };
 
     public static IHostApplicationBuilder AddDevices(this IHostApplicationBuilder builder)
     {
@@ -57,7 +68,7 @@ public static class DevicesFeature
             registry.Find(sn) is { } device ? Results.Ok(DeviceView.From(device)) : Results.NotFound());
         api.MapPost("/", (DeviceRegistration body, DeviceRegistry registry) =>
         {
-            var errors = Validate(body, out var direction);
+            var errors = Validate(body, out var direction, out var offsetMinutes);
             if (errors.Count > 0)
             {
                 return Results.ValidationProblem(errors);
@@ -65,16 +76,34 @@ public static class DevicesFeature
 
             var generated = string.IsNullOrEmpty(body.Secret);
             var secret = generated ? DeviceRegistry.NewSecret() : body.Secret!;
-            var device = registry.Register(body.Sn!, secret, body.Protocol ?? SiteHubV1Codec.ProtocolId, body.Gate, direction);
+            var device = registry.Register(body.Sn!, secret, body.Protocol ?? SiteHubV1Codec.ProtocolId, body.Gate, direction, offsetMinutes, body.DeviceUrl);
             return Results.Created($"/api/devices/{device.Sn}", DeviceView.From(device, generated ? secret : null));
         });
         return app;
     }
 
-    private static Dictionary<string, string[]> Validate(DeviceRegistration body, out Direction direction)
+    private static Dictionary<string, string[]> Validate(DeviceRegistration body, out Direction direction, out int? offsetMinutes)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         direction = Direction.Unknown;
+        offsetMinutes = null;
+        if (body.TimeZone is not null)
+        {
+            if (UtcOffsets.TryParse(body.TimeZone, out var offset))
+            {
+                offsetMinutes = (int)offset.TotalMinutes;
+            }
+            else
+            {
+                errors["timeZone"] = ["must be a UTC offset like +08:00 (whole minutes, within ±14:00)"];
+            }
+        }
+
+        if (body.DeviceUrl is not null && !(Uri.TryCreate(body.DeviceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            errors["deviceUrl"] = ["must be an absolute http:// or https:// URL"];
+        }
+
         if (!TopicSafeId.IsValid(body.Sn))
         {
             errors["sn"] = ["required: 1-64 letters, digits, '-', '_' or '.'"];

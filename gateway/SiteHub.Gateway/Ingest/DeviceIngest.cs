@@ -71,8 +71,16 @@ public sealed partial class DeviceIngest(
     IOptions<GatewayOptions> gateway,
     IOptions<SiteBrokerOptions> broker,
     TimeProvider clock,
-    ILogger<DeviceIngest> logger)
+    ILogger<DeviceIngest> logger,
+    IEnumerable<IDeviceEventsHandler> eventHandlers,
+    IEnumerable<IPunchObserver> punchObservers,
+    IEnumerable<IDeviceStatusObserver> statusObservers,
+    ICommandResultSink commandResults)
 {
+    private readonly Dictionary<string, IDeviceEventsHandler> _eventHandlers = eventHandlers.ToDictionary(h => h.Protocol, StringComparer.Ordinal);
+    private readonly IPunchObserver[] _punchObservers = punchObservers.ToArray();
+    private readonly IDeviceStatusObserver[] _statusObservers = statusObservers.ToArray();
+
     private readonly string _siteId = gateway.Value.SiteId;
     private readonly int _maxPayload = broker.Value.MaxPayloadBytes;
 
@@ -100,8 +108,9 @@ public sealed partial class DeviceIngest(
             case DeviceTopicKind.Status:
                 return await ApplyStatusAsync(device, topic, payload, cancellationToken);
             case DeviceTopicKind.CommandReply:
-                LogCommandReply(sn, Encoding.UTF8.GetString(payload.Span[..Math.Min(payload.Length, 512)]));
-                return IngestOutcome.Applied;
+                return await ApplyCommandReplyAsync(device, topic, payload, cancellationToken);
+            case DeviceTopicKind.Events:
+                return await HandleEventsAsync(device, topic, payload, cancellationToken);
             default:
                 return await QuarantineAsync(sn, topic, device.Protocol, payload, $"this gateway does not handle '{kind}' messages yet", cancellationToken);
         }
@@ -128,6 +137,20 @@ public sealed partial class DeviceIngest(
             return await QuarantineAsync(device.Sn, source, device.Protocol, payload, ex.Message, cancellationToken);
         }
 
+        return await CommitPunchesAsync(device, decoded, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits decoded punches of <paramref name="device"/> to the outbox (every protocol and
+    /// transport ends here); completes only after the commit is on disk.
+    /// </summary>
+    public async Task<IngestOutcome> CommitPunchesAsync(DeviceRecord device, IReadOnlyList<DevicePunch> decoded, CancellationToken cancellationToken)
+    {
+        if (decoded.Count == 0)
+        {
+            return IngestOutcome.Applied;
+        }
+
         var now = clock.GetUtcNow();
         var punches = new Punch[decoded.Count];
         for (var i = 0; i < decoded.Count; i++)
@@ -138,7 +161,77 @@ public sealed partial class DeviceIngest(
         var outcome = await outbox.AppendAsync(punches, cancellationToken);
         counters.AddPunches(punches.Length);
         registry.Touch(device.Sn);
+        foreach (var observer in _punchObservers)
+        {
+            observer.OnCommitted(device, decoded);
+        }
+
         return outcome == OutboxWriteOutcome.AlreadyPresent ? IngestOutcome.Duplicate : IngestOutcome.Committed;
+    }
+
+    /// <summary>
+    /// Hands a <c>devices/{sn}/events</c> payload (or the same payload pushed over HTTP) to the
+    /// handler of the device's protocol; what it cannot read is quarantined.
+    /// </summary>
+    public async Task<IngestOutcome> HandleEventsAsync(DeviceRecord device, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!_eventHandlers.TryGetValue(device.Protocol, out var handler))
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, $"protocol '{device.Protocol}' sends no events this gateway reads", cancellationToken);
+        }
+
+        if (payload.Length > _maxPayload)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, $"payload of {payload.Length} bytes exceeds SiteBroker:MaxPayloadBytes ({_maxPayload})", cancellationToken);
+        }
+
+        try
+        {
+            return await handler.HandleAsync(this, device, source, payload, cancellationToken);
+        }
+        catch (PayloadDecodeException ex)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, ex.Message, cancellationToken);
+        }
+    }
+
+    /// <summary>Applies a heartbeat, from MQTT or an HTTP push, and tells the observers.</summary>
+    public void ApplyStatus(DeviceRecord device, DeviceStatus status)
+    {
+        registry.ApplyStatus(device.Sn, status);
+        foreach (var observer in _statusObservers)
+        {
+            observer.OnStatus(device, status);
+        }
+    }
+
+    /// <summary>Records a command result, from any protocol.</summary>
+    public bool CompleteCommand(string sn, long commandId, bool ok, string? error) => commandResults.Complete(sn, commandId, ok, error);
+
+    private async Task<IngestOutcome> ApplyCommandReplyAsync(DeviceRecord device, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        DeviceCommandReply? reply;
+        try
+        {
+            reply = payload.Length <= 64 * 1024 ? JsonSerializer.Deserialize(payload.Span, ProtocolsJsonContext.Default.DeviceCommandReply) : null;
+        }
+        catch (JsonException ex)
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, "cmd/reply: malformed JSON: " + ex.Message, cancellationToken);
+        }
+
+        if (reply is null || !long.TryParse(reply.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, "cmd/reply: must be {\"id\",\"ok\",\"error\"?} with the numeric id of a command", cancellationToken);
+        }
+
+        LogCommandReply(device.Sn, Encoding.UTF8.GetString(payload.Span[..Math.Min(payload.Length, 512)]));
+        if (!CompleteCommand(device.Sn, id, reply.Ok, reply.Error))
+        {
+            LogUnmatchedReply(device.Sn, id);
+        }
+
+        return IngestOutcome.Applied;
     }
 
     private async Task<IngestOutcome> ApplyStatusAsync(DeviceRecord device, string source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -158,7 +251,7 @@ public sealed partial class DeviceIngest(
             return await QuarantineAsync(device.Sn, source, device.Protocol, payload, "status: must be a JSON object of at most 64 KiB", cancellationToken);
         }
 
-        registry.ApplyStatus(device.Sn, status);
+        ApplyStatus(device, status);
         return IngestOutcome.Applied;
     }
 
@@ -190,6 +283,9 @@ public sealed partial class DeviceIngest(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a publish by {DeviceSn} to {Topic}: not its own topic")]
     private partial void LogRefusedTopic(string deviceSn, string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command reply {CommandId} from {DeviceSn} matches no open command (a late duplicate)")]
+    private partial void LogUnmatchedReply(string deviceSn, long commandId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Command reply from {DeviceSn}: {Reply}")]
     private partial void LogCommandReply(string deviceSn, string reply);

@@ -39,7 +39,12 @@ public sealed class FaceTerminal : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
         _seq = firstSeq - 1;
         _client = new MqttClientFactory().CreateMqttClient();
+        Commands = new DeviceCommandResponder(sn, _client);
+        Commands.ClockSynced += () => ClockSkew = TimeSpan.Zero;
     }
+
+    /// <summary>The terminal's command handling: enrolled people, commands carried out.</summary>
+    public DeviceCommandResponder Commands { get; }
 
     public string Sn { get; }
 
@@ -51,6 +56,9 @@ public sealed class FaceTerminal : IAsyncDisposable
 
     /// <summary>Records a batch of up to this many cached punches are flushed in (1: one per message).</summary>
     public int MaxBatch { get; set; } = SiteHubV1Codec.MaxBatch;
+
+    /// <summary>Added to the real clock in heartbeats: a terminal whose clock drifted (sync-time resets it).</summary>
+    public TimeSpan ClockSkew { get; set; }
 
     /// <summary>When false the terminal keeps punching into its cache but does not connect (a cut cable).</summary>
     public bool Online { get; set; } = true;
@@ -153,9 +161,10 @@ public sealed class FaceTerminal : IAsyncDisposable
             throw new InvalidOperationException($"{Sn} refused: {result.ResultCode}");
         }
 
+        await DeviceCommandResponder.SubscribeAsync(_client, Sn, stop);
         await _client.PublishAsync(
             new MqttApplicationMessageBuilder().WithTopic(DeviceTopics.Status(Sn))
-                .WithPayload($$"""{"online":true,"firmware":"sim-1.0","clock":"{{_clock.GetUtcNow():O}}","cached":{{_cache.Count}},"capacity":100000}""")
+                .WithPayload($$"""{"online":true,"firmware":"sim-1.0","clock":"{{(_clock.GetUtcNow() + ClockSkew):O}}","cached":{{_cache.Count}},"capacity":100000,"enrolled":{{Commands.Enrolled.Count}}}""")
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build(),
             stop);
     }
