@@ -114,6 +114,13 @@ public sealed class SiteUnderTest : IAsyncDisposable
             cancellationToken);
     }
 
+    /// <summary>Registers one device through the gateway's REST API (<c>POST /api/devices</c>).</summary>
+    public async Task RegisterAsync(object device, CancellationToken cancellationToken)
+    {
+        using var response = await GatewayApi.PostAsJsonAsync("/api/devices", device, cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     /// <summary>Registers devices at the gateway and returns their terminals (started).</summary>
     public async Task<List<FaceTerminal>> AddTerminalsAsync(int count, CancellationToken cancellationToken)
     {
