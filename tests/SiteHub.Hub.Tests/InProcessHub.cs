@@ -31,13 +31,20 @@ public sealed class InProcessHub : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The hub's data folder.</summary>
+    public string DataPath => _folder.Path;
+
     public int BrokerPort { get; }
 
     public HttpClient Api { get; }
 
     public PunchStore Store => App.Services.GetRequiredService<PunchStore>();
 
-    public static async Task<InProcessHub> StartAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    public static Task<InProcessHub> StartAsync(CancellationToken cancellationToken, params string[] extraArgs) =>
+        StartAsync(null, extraArgs, cancellationToken);
+
+    /// <summary>Starts a hub; <paramref name="configureServices"/> replaces services (a fake <see cref="TimeProvider"/>).</summary>
+    public static async Task<InProcessHub> StartAsync(Action<IServiceCollection>? configureServices, string[] extraArgs, CancellationToken cancellationToken)
     {
         var folder = new TempFolder("hub");
         var httpPort = TestEnvironment.FreePort();
@@ -52,7 +59,7 @@ public sealed class InProcessHub : IAsyncDisposable
             "--Gateways:site-b:Password=gateway-pw-b",
             "--Serilog:MinimumLevel:Default=Warning",
             .. extraArgs,
-        ]);
+        ], configureServices);
         await app.StartAsync(cancellationToken);
         return new InProcessHub(app, folder, httpPort, brokerPort);
     }
