@@ -49,19 +49,34 @@ public sealed class InProcessHub : IAsyncDisposable
         var folder = new TempFolder("hub");
         var httpPort = TestEnvironment.FreePort();
         var brokerPort = TestEnvironment.FreePort();
-        var app = HubApp.Build(
-        [
-            "--urls", $"http://127.0.0.1:{httpPort}",
-            $"--Hub:DataPath={folder.Path}",
-            $"--CentralBroker:Port={brokerPort}",
-            $"--Admin:Password={AdminPassword}",
-            $"--Gateways:site-a:Password={GatewayPassword}",
-            "--Gateways:site-b:Password=gateway-pw-b",
-            "--Serilog:MinimumLevel:Default=Warning",
-            .. extraArgs,
-        ], configureServices);
-        await app.StartAsync(cancellationToken);
-        return new InProcessHub(app, folder, httpPort, brokerPort);
+        WebApplication? app = null;
+        try
+        {
+            app = HubApp.Build(
+            [
+                "--urls", $"http://127.0.0.1:{httpPort}",
+                $"--Hub:DataPath={folder.Path}",
+                $"--CentralBroker:Port={brokerPort}",
+                $"--Admin:Password={AdminPassword}",
+                $"--Gateways:site-a:Password={GatewayPassword}",
+                "--Gateways:site-b:Password=gateway-pw-b",
+                "--Serilog:MinimumLevel:Default=Warning",
+                .. extraArgs,
+            ], configureServices);
+            await app.StartAsync(cancellationToken);
+            return new InProcessHub(app, folder, httpPort, brokerPort);
+        }
+        catch
+        {
+            // A hub that does not start (bad settings) leaves no files behind.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>An MQTT client logged in as a gateway (not connected if the broker refuses).</summary>
