@@ -163,9 +163,10 @@ public static class AlertsFeature
         }
 
         var user = ApiInput.UserOf(context);
+        var comment = CommentScrubber.Scrub(action.Comment);
         try
         {
-            return alerts.Change(alertId, (alert, now) => step(alert, user, action.Comment, now)) is { } changed
+            return alerts.Change(alertId, (alert, now) => step(alert, user, comment, now)) is { } changed
                 ? Results.Json(AlertJsonWithLifecycle.From(changed, withHistory: true), HubApiJsonContext.Default.AlertJsonWithLifecycle)
                 : ApiInput.NotFound($"no alert {id}");
         }

@@ -62,3 +62,16 @@ public sealed class AlertLifecycleTests
         Assert.Throws<InvalidOperationException>(() => AlertLifecycle.Acknowledge(closed, "admin", null, T0));
     }
 }
+
+public sealed class CommentScrubberTests
+{
+    [Theory]
+    [InlineData("worker 11010519491231002X says so", "worker 1101**********002X says so")]
+    [InlineData("acct 6222021234561234.", "acct 6222********1234.")]
+    [InlineData("paid 3000.00 on 2024-04-20, ref 1234567", "paid 3000.00 on 2024-04-20, ref 1234567")]
+    [InlineData(null, null)]
+    public void Numbers_typed_into_comments_are_masked(string? comment, string? stored)
+    {
+        Assert.Equal(stored, CommentScrubber.Scrub(comment));
+    }
+}

@@ -111,7 +111,7 @@ public sealed partial class LiveAlertsTests
     }
 
     [Fact]
-    public async Task No_API_response_of_a_full_run_contains_a_clear_ID_or_account_number()
+    public async Task No_API_response_or_log_line_of_a_full_run_contains_a_clear_ID_or_account_number()
     {
         var (live, month) = await RunBankMonthAsync(11);
         await using var _ = live;
@@ -134,10 +134,21 @@ public sealed partial class LiveAlertsTests
         await live.GetAsync("/api/imports");
         await live.GetAsync($"/api/contractors/{Uri.EscapeDataString("中建三局")}/credit");
         await live.ImportAsync("payouts", month.PayoutsCsv); // the same file again: its answer too
+        var someone = (await live.GetAsync("/api/alerts?status=open&type=UNPAID"))[0].GetProperty("id").GetInt64();
+        using var commented = await live.Api.PostAsJsonAsync($"/api/alerts/{someone}/acknowledge",
+            new { comment = $"worker {RosterRow(month, workers[0]).IdNumber} says account {RosterRow(month, workers[0]).Account} is right" }, Token);
+        await live.GetAsync($"/api/alerts/{someone}");
 
         var secrets = ClearNumbers(month).ToList();
         Assert.True(live.Responses.Count > 2 * workers.Count, "the run made the requests");
         Assert.True(secrets.Count > 2 * workers.Count, "the roster and payouts have numbers to look for");
+        Assert.True(live.Logs.Count > 0, "the hub logged");
+        foreach (var line in live.Logs)
+        {
+            Assert.False(IdNumber().IsMatch(line), "a log line holds an 18-character ID number");
+            Assert.DoesNotContain(secrets, s => line.Contains(s, StringComparison.Ordinal));
+        }
+
         foreach (var (request, body) in live.Responses)
         {
             if (IdNumber().Match(body) is { Success: true } found)
@@ -267,6 +278,44 @@ public sealed partial class LiveAlertsTests
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         }
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_same_alerts_stand_on_the_same_records_and_the_key_still_matches()
+    {
+        using var data = new TempFolder("hub-restart");
+        var bank = BankSimulator.Generate(5, 30, new YearMonth(2024, 3));
+        List<string> before;
+        Dictionary<string, long> ids;
+        Dictionary<long, int> histories = [];
+        await using (var first = await LiveHub.StartOnAsync(NoonIn(bank.AsOf), data.Path, "site-1"))
+        {
+            await first.ImportAsync("projects", bank.ProjectsCsv);
+            await first.ImportAsync("roster", bank.RosterCsv);
+            await first.PublishPunchesAsync("site-1", bank.PunchesCsv);
+            await first.ImportAsync("payouts", bank.PayoutsCsv);
+            before = await first.AlertLinesAsync();
+            ids = (await first.GetAsync("/api/alerts")).EnumerateArray().ToDictionary(LiveHub.InterchangeLine, a => a.GetProperty("id").GetInt64());
+            foreach (var id in ids.Values)
+            {
+                histories[id] = (await first.GetAsync($"/api/alerts/{id}")).GetProperty("history").GetArrayLength();
+            }
+        }
+
+        await using var second = await LiveHub.StartOnAsync(NoonIn(bank.AsOf), data.Path, "site-1");
+        var after = await second.AlertLinesAsync();
+        var alerts = (await second.GetAsync("/api/alerts")).EnumerateArray().ToList();
+        var (_, again) = await second.ImportAsync("payouts", bank.PayoutsCsv.Replace("T000001,", "X000001,", StringComparison.Ordinal));
+
+        Assert.Equal(bank.Expected.Count, before.Count);
+        Assert.Equal(before, after);
+        Assert.All(alerts, a => Assert.Equal(ids[LiveHub.InterchangeLine(a)], a.GetProperty("id").GetInt64()));
+        foreach (var id in ids.Values)
+        {
+            Assert.Equal(histories[id], (await second.GetAsync($"/api/alerts/{id}")).GetProperty("history").GetArrayLength());
+        }
+
+        Assert.Equal(1, again.GetProperty("imported").GetInt32()); // only the renamed transaction: the others were imported before the restart
     }
 
     private static (string Name, string IdNumber, string Account) RosterRow(BankMonth month, string worker)

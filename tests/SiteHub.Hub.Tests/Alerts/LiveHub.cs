@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -25,8 +26,9 @@ public sealed class LiveHub : IAsyncDisposable
     public static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private readonly RecordingHandler _recorder;
 
-    private LiveHub(InProcessHub hub, FakeTimeProvider clock, RecordingHandler recorder)
+    private LiveHub(InProcessHub hub, FakeTimeProvider clock, RecordingHandler recorder, LogCapture logs)
     {
+        Logs = logs.Lines;
         Hub = hub;
         Clock = clock;
         _recorder = recorder;
@@ -44,15 +46,28 @@ public sealed class LiveHub : IAsyncDisposable
     /// <summary>Every response body so far, with its request.</summary>
     public IReadOnlyCollection<(string Request, string Body)> Responses => _recorder.Responses;
 
+    /// <summary>Every line the hub logged (Debug and up), with exceptions: the hub logs here instead of the console.</summary>
+    public IReadOnlyCollection<string> Logs { get; }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>Starts a hub whose clock reads <paramref name="now"/>; gateways of <paramref name="sites"/> log in with <c>pw-{site}-gateway</c>.</summary>
-    public static async Task<LiveHub> StartAsync(DateTimeOffset now, params string[] sites)
+    public static Task<LiveHub> StartAsync(DateTimeOffset now, params string[] sites) => StartOnAsync(now, null, sites);
+
+    /// <summary>As <see cref="StartAsync(DateTimeOffset, string[])"/>, on the data in <paramref name="dataPath"/> when given.</summary>
+    public static async Task<LiveHub> StartOnAsync(DateTimeOffset now, string? dataPath, params string[] sites)
     {
         var clock = new FakeTimeProvider(now);
-        var hub = await InProcessHub.StartAsync(services => services.AddSingleton<TimeProvider>(clock),
-            [.. sites.Select(s => $"--Gateways:{s}:Password=pw-{s}-gateway")], Token);
-        return new LiveHub(hub, clock, new RecordingHandler());
+        var logs = new LogCapture();
+        var hub = await InProcessHub.StartAsync(
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<ILoggerFactory>(_ => LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs)));
+            },
+            [.. sites.Select(s => $"--Gateways:{s}:Password=pw-{s}-gateway"), .. dataPath is null ? Array.Empty<string>() : [$"--Hub:DataPath={dataPath}"]],
+            Token);
+        return new LiveHub(hub, clock, new RecordingHandler(), logs);
     }
 
     /// <summary>POSTs a CSV file to <c>/api/imports/{kind}</c>.</summary>
@@ -140,6 +155,25 @@ public sealed class LiveHub : IAsyncDisposable
     {
         Api.Dispose();
         await Hub.DisposeAsync();
+    }
+
+    private sealed class LogCapture : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class RecordingHandler() : DelegatingHandler(new HttpClientHandler())
