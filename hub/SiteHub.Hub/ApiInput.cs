@@ -42,7 +42,7 @@ public static class ApiInput
     /// <summary>The signed-in user, for histories.</summary>
     public static string UserOf(HttpContext context) => context.User.Identity?.Name ?? "unknown";
 
-    /// <summary>Keeps characters that have no business in a file name out of it (it is echoed in errors and logs).</summary>
+    /// <summary>Keeps characters that have no business in a file name out of it, and numbers only masked (it is echoed in errors and logs).</summary>
     public static string FileName(string? name, string fallback)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -50,7 +50,7 @@ public static class ApiInput
             return fallback;
         }
 
-        var clean = new string([.. Path.GetFileName(name.Trim()).Where(c => !char.IsControl(c))]);
+        var clean = Registry.NumberScrubber.Scrub(new string([.. Path.GetFileName(name.Trim()).Where(c => !char.IsControl(c))]))!;
         return clean.Length is 0 or > 200 ? fallback : clean;
     }
 }

@@ -1,4 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Credit;
 using SiteHub.Hub.Imports;
@@ -24,4 +27,11 @@ namespace SiteHub.Hub;
 [JsonSerializable(typeof(ReconciliationState))]
 [JsonSerializable(typeof(CreditReport))]
 [JsonSerializable(typeof(List<CreditReport>))]
-public sealed partial class HubApiJsonContext : JsonSerializerContext;
+public sealed partial class HubApiJsonContext : JsonSerializerContext
+{
+    /// <summary>The context the API answers with: Chinese names and details as they are, not as <c>\uXXXX</c> escapes (HTML-sensitive characters stay escaped).</summary>
+    /// <remarks>Made on first use: the generated <c>Default</c> is initialised in another part of the class, in no set order.</remarks>
+    public static HubApiJsonContext Api => _api ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) });
+
+    private static HubApiJsonContext? _api;
+}

@@ -24,7 +24,7 @@ public static class AlertsFeature
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var json = HubApiJsonContext.Default;
+        var json = HubApiJsonContext.Api;
         app.MapGet("/api/alerts", (string? status, string? type, string? project, string? worker, string? month, AlertStore alerts) =>
         {
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -148,7 +148,7 @@ public static class AlertsFeature
         AlertAction action = new();
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
-            var (body, error) = await ApiInput.ReadJsonAsync(context.Request, HubApiJsonContext.Default.AlertAction, cancellationToken);
+            var (body, error) = await ApiInput.ReadJsonAsync(context.Request, HubApiJsonContext.Api.AlertAction, cancellationToken);
             if (error is not null)
             {
                 return error;
@@ -163,11 +163,11 @@ public static class AlertsFeature
         }
 
         var user = ApiInput.UserOf(context);
-        var comment = CommentScrubber.Scrub(action.Comment);
+        var comment = NumberScrubber.Scrub(action.Comment);
         try
         {
             return alerts.Change(alertId, (alert, now) => step(alert, user, comment, now)) is { } changed
-                ? Results.Json(AlertJsonWithLifecycle.From(changed, withHistory: true), HubApiJsonContext.Default.AlertJsonWithLifecycle)
+                ? Results.Json(AlertJsonWithLifecycle.From(changed, withHistory: true), HubApiJsonContext.Api.AlertJsonWithLifecycle)
                 : ApiInput.NotFound($"no alert {id}");
         }
         catch (InvalidOperationException ex)

@@ -33,7 +33,7 @@ public static class CreditFeature
             var events = alerts.Query(new AlertFilter())
                 .Where(a => (a.ProjectId is { } p && general.Contains(p)) || (a.ProjectId is { } q && a.WorkerId is { } w && employs.Contains((w, q))))
                 .Select(a => new CreditEvent(a.Type, a.RaisedAt));
-            return Results.Json(CreditScoring.Score(id, events, clock.GetUtcNow(), options.Value), HubApiJsonContext.Default.CreditReport);
+            return Results.Json(CreditScoring.Score(id, events, clock.GetUtcNow(), options.Value), HubApiJsonContext.Api.CreditReport);
         });
         return app;
     }

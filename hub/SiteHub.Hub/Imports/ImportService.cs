@@ -93,7 +93,20 @@ public sealed partial class ImportService(
 
     private ImportOutcome ImportProjects(CsvImporter importer, Stream stream, string file, List<ImportError> errors, ImportDoc entry)
     {
-        var projects = importer.ReadProjects(stream, file, errors);
+        var owners = registry.AllProjects().ToDictionary(p => p.WageAccountHash, p => p.Id, StringComparer.Ordinal);
+        var projects = new List<Project>();
+        foreach (var project in importer.ReadProjects(stream, file, errors))
+        {
+            // A wage account belongs to one project, across files too.
+            if (owners.TryGetValue(project.WageAccountHash, out var owner) && owner != project.ProjectId)
+            {
+                errors.Add(new ImportError(file, 0, "wage_account", $"of project '{project.ProjectId}' is already the wage account of project '{owner}'"));
+                continue;
+            }
+
+            projects.Add(project);
+        }
+
         registry.UpsertProjects(projects);
         var id = Record(entry, projects.Count, errors, []);
         live.Rebuild();

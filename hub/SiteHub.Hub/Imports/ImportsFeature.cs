@@ -29,7 +29,7 @@ public static class ImportsFeature
 
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
-        var json = HubApiJsonContext.Default;
+        var json = HubApiJsonContext.Api;
         app.MapPost("/api/imports/{kind}", async (string kind, string? encoding, string? file, HttpContext context, ImportService imports, CancellationToken cancellationToken) =>
         {
             if (!ImportKinds.IsKnown(kind))

@@ -41,7 +41,7 @@ public static class RegistryFeature
 
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
-        var json = HubApiJsonContext.Default;
+        var json = HubApiJsonContext.Api;
         app.MapGet("/api/projects", (RegistryStore store) =>
             Results.Json(store.AllProjects().Select(ProjectJson.From).ToList(), json.ListProjectJson));
         app.MapGet("/api/projects/{id}", (string id, RegistryStore store) =>

@@ -63,7 +63,7 @@ public sealed class AlertLifecycleTests
     }
 }
 
-public sealed class CommentScrubberTests
+public sealed class NumberScrubberTests
 {
     [Theory]
     [InlineData("worker 11010519491231002X says so", "worker 1101**********002X says so")]
@@ -72,6 +72,6 @@ public sealed class CommentScrubberTests
     [InlineData(null, null)]
     public void Numbers_typed_into_comments_are_masked(string? comment, string? stored)
     {
-        Assert.Equal(stored, CommentScrubber.Scrub(comment));
+        Assert.Equal(stored, SiteHub.Hub.Registry.NumberScrubber.Scrub(comment));
     }
 }

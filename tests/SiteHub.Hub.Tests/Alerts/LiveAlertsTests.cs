@@ -173,6 +173,7 @@ public sealed partial class LiveAlertsTests
         var payouts = "txn_id,payer_account,payee_name,payee_id_number,payee_account,amount,wage_month,paid_at,status\nT1,6222000000000001,张三,11010519491231002X,6222021234561234,300.00,2024-03,2024-04-10,SUCCESS\nT2,6222000000000001,张三,11010519491231002X,6222021234561234,-5,2024-03,2024-04-10,SUCCESS\n";
         var (_, payoutResult) = await live.ImportAsync("payouts", payouts);
         var (_, renamed) = await live.ImportAsync("payouts", payouts.Replace("T2,", "T3,", StringComparison.Ordinal).Replace("-5", "5.00", StringComparison.Ordinal));
+        var (_, stolen) = await live.ImportAsync("projects", "project_id,name,site_id,contractor,wage_account,pay_day,timezone,tolerance\nP3,三号楼,site-3,中建,6222000000000001,15,Asia/Shanghai,0.01\n");
         var history = await live.GetAsync("/api/imports");
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -185,8 +186,9 @@ public sealed partial class LiveAlertsTests
         Assert.Equal((1, 1), (payoutResult.GetProperty("imported").GetInt32(), payoutResult.GetProperty("skipped").GetInt32()));
         Assert.Equal(1, renamed.GetProperty("imported").GetInt32());
         Assert.Contains("imported before", renamed.GetProperty("errors")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal(5, history.GetArrayLength());
-        Assert.Equal(["payouts", "payouts", "roster", "projects", "projects"], history.EnumerateArray().Select(i => i.GetProperty("kind").GetString()));
+        Assert.Equal((0, "wage_account"), (stolen.GetProperty("imported").GetInt32(), stolen.GetProperty("errors")[0].GetProperty("column").GetString()));
+        Assert.Equal(6, history.GetArrayLength());
+        Assert.Equal(["projects", "payouts", "payouts", "roster", "projects", "projects"], history.EnumerateArray().Select(i => i.GetProperty("kind").GetString()));
     }
 
     [Fact]

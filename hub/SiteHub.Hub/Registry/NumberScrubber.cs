@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
-using SiteHub.Hub.Registry;
 
-namespace SiteHub.Hub.Alerts;
+namespace SiteHub.Hub.Registry;
 
 /// <summary>
-/// Masks ID and account numbers that people type into alert comments ("worker 1101… says…"):
-/// the alert history is shown to everyone who handles alerts, and keeps numbers only masked.
+/// Masks ID and account numbers in free text that people type (alert comments: "worker 1101…
+/// says…"; names of imported files): what they write is shown to others and logged, and the
+/// hub keeps such numbers only masked.
 /// </summary>
-public static partial class CommentScrubber
+public static partial class NumberScrubber
 {
     /// <summary><paramref name="text"/> with every 18-character ID number and every run of 8–32 digits masked.</summary>
     public static string? Scrub(string? text) =>
