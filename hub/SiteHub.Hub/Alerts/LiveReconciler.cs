@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Ingest;
@@ -106,7 +107,7 @@ public sealed partial class LiveReconciler
             Interlocked.Exchange(ref _appliedSeq, Math.Max(seq, Interlocked.Read(ref _appliedSeq)));
             var written = _alerts.Sync(_engine.Standing);
             _needsSync = false;
-            LogRebuilt(projects.Count, roster.Count, count, payouts.Count, _engine.Standing.Count, written.Count, _engine.AsOf);
+            LogRebuilt(projects.Count, roster.Count, count, payouts.Count, _engine.Standing.Count, written.Count, _engine.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
     }
 
@@ -191,7 +192,7 @@ public sealed partial class LiveReconciler
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rules rebuilt from {Projects} project(s), {Roster} roster entries, {Punches} punches and {Payouts} payouts: {Standing} alert(s) standing on {AsOf}, {Written} alert record(s) written")]
-    private partial void LogRebuilt(int projects, int roster, long punches, int payouts, int standing, int written, DateOnly asOf);
+    private partial void LogRebuilt(int projects, int roster, long punches, int payouts, int standing, int written, string asOf);
 }
 
 /// <summary>Where the live rules stand.</summary>

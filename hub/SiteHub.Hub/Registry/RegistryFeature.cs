@@ -28,7 +28,7 @@ public static class RegistryFeature
                 }
                 else
                 {
-                    logger.LogInformation("Registry:HashKey is not set: using the hash key in {KeyFile}", path);
+                    logger.LogDebug("Registry:HashKey is not set: using the hash key in {KeyFile}", path);
                 }
             })
             .ValidateDataAnnotations()
