@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
+using SiteHub.Hub.Alerts;
 using SiteHub.Hub.CentralBroker;
 using SiteHub.Hub.Configuration;
+using SiteHub.Hub.Credit;
 using SiteHub.Hub.Headcount;
+using SiteHub.Hub.Imports;
 using SiteHub.Hub.Influx;
 using SiteHub.Hub.Ingest;
 using SiteHub.Hub.Telemetry;
+using SiteHub.Hub.Registry;
 using SiteHub.Platform.Hosting;
 using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Web;
@@ -14,7 +18,9 @@ namespace SiteHub.Hub;
 /// <summary>Builds the hub application; the demo hosts it in-process, <c>Program</c> runs it.</summary>
 public static class HubApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command line (configuration).</param>
+    /// <param name="configureServices">Last changes to the services (tests replace the <see cref="TimeProvider"/>).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddSiteHubLogging("hub");
@@ -24,8 +30,13 @@ public static class HubApp
         builder.AddCentralBroker();
         builder.AddInfluxSink();
         builder.AddHubTelemetry();
+        builder.AddRegistry();
+        builder.AddImports();
+        builder.AddAlerts();
+        builder.AddCredit();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -35,10 +46,15 @@ public static class HubApp
         app.MapPunchesApi();
         app.MapSitesApi();
         app.MapGet("/api/influx", (InfluxSink sink) => sink.State);
+        app.MapRegistryApi();
+        app.MapImportsApi();
+        app.MapAlertsApi();
+        app.MapCreditApi();
 
         // Headcount must see punches from the first commit on.
         app.Services.GetRequiredService<HeadcountTracker>();
         app.Services.GetRequiredService<HubMetrics>();
+        app.Services.GetRequiredService<LiveReconciler>();
         return app;
     }
 }

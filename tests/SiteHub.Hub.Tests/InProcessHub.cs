@@ -31,30 +31,52 @@ public sealed class InProcessHub : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The hub's data folder.</summary>
+    public string DataPath => _folder.Path;
+
     public int BrokerPort { get; }
 
     public HttpClient Api { get; }
 
     public PunchStore Store => App.Services.GetRequiredService<PunchStore>();
 
-    public static async Task<InProcessHub> StartAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    public static Task<InProcessHub> StartAsync(CancellationToken cancellationToken, params string[] extraArgs) =>
+        StartAsync(null, extraArgs, cancellationToken);
+
+    /// <summary>Starts a hub; <paramref name="configureServices"/> replaces services (a fake <see cref="TimeProvider"/>).</summary>
+    public static async Task<InProcessHub> StartAsync(Action<IServiceCollection>? configureServices, string[] extraArgs, CancellationToken cancellationToken)
     {
         var folder = new TempFolder("hub");
         var httpPort = TestEnvironment.FreePort();
         var brokerPort = TestEnvironment.FreePort();
-        var app = HubApp.Build(
-        [
-            "--urls", $"http://127.0.0.1:{httpPort}",
-            $"--Hub:DataPath={folder.Path}",
-            $"--CentralBroker:Port={brokerPort}",
-            $"--Admin:Password={AdminPassword}",
-            $"--Gateways:site-a:Password={GatewayPassword}",
-            "--Gateways:site-b:Password=gateway-pw-b",
-            "--Serilog:MinimumLevel:Default=Warning",
-            .. extraArgs,
-        ]);
-        await app.StartAsync(cancellationToken);
-        return new InProcessHub(app, folder, httpPort, brokerPort);
+        WebApplication? app = null;
+        try
+        {
+            app = HubApp.Build(
+            [
+                "--urls", $"http://127.0.0.1:{httpPort}",
+                $"--Hub:DataPath={folder.Path}",
+                $"--CentralBroker:Port={brokerPort}",
+                $"--Admin:Password={AdminPassword}",
+                $"--Gateways:site-a:Password={GatewayPassword}",
+                "--Gateways:site-b:Password=gateway-pw-b",
+                "--Serilog:MinimumLevel:Default=Warning",
+                .. extraArgs,
+            ], configureServices);
+            await app.StartAsync(cancellationToken);
+            return new InProcessHub(app, folder, httpPort, brokerPort);
+        }
+        catch
+        {
+            // A hub that does not start (bad settings) leaves no files behind.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            folder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>An MQTT client logged in as a gateway (not connected if the broker refuses).</summary>

@@ -226,6 +226,10 @@ public sealed class ReconciliationLedger
         return days;
     }
 
+    /// <summary>The payouts linked to a worker's month at a project that are visible on <paramref name="asOf"/>, in payment order.</summary>
+    public IReadOnlyList<LinkedPayout> PayoutsOf(string workerId, string projectId, YearMonth month, DateOnly asOf) =>
+        _workerMonths.TryGetValue(new Scope(ScopeKind.WorkerMonth, projectId, workerId, month), out var wm) ? VisiblePayouts(wm.Payouts, asOf) : [];
+
     /// <summary>The alerts of <paramref name="scope"/> standing at the end of <paramref name="asOf"/>, in the scope's zone.</summary>
     public IReadOnlyList<Alert> Evaluate(Scope scope, DateOnly asOf)
     {

@@ -60,12 +60,16 @@ public static class DemoCommand
 
         var terminals = await FleetCommand.RegisterTerminalsAsync(gatewayApi, devices, "127.0.0.1", siteBrokerPort, cancellationToken);
         var workerIds = FleetCommand.Workers(workers);
+        var bank = new DemoBank(hubApi, SiteId, workerIds, TimeProvider.System);
+        await bank.ImportRegistryAsync(cancellationToken);
         await using var fleet = new SiteFleet(terminals, workerIds, dayLength, seed: 2026);
 
         Console.WriteLine($"""
 
             SiteHub demo is running (Ctrl+C to stop). Data in {Path.GetFullPath(dataPath)}
               Hub REST API      http://127.0.0.1:{hubPort}/api/sites   (user admin, password {DemoPassword})
+              Alerts            http://127.0.0.1:{hubPort}/api/alerts?status=open   (the bank's payouts arrive after the first simulated day)
+              Reconciliation    http://127.0.0.1:{hubPort}/api/projects/{DemoBank.ProjectId}/reconciliation/{DateTime.UtcNow.AddHours(8):yyyy-MM}
               Gateway REST API  http://127.0.0.1:{gatewayPort}/api/devices
               Central broker    mqtt://127.0.0.1:{centralBrokerPort}   Site broker mqtt://127.0.0.1:{siteBrokerPort}
               Simulated site    {devices} face terminals, {workers} workers, a working day every {dayLength.TotalMinutes:0.#} min
@@ -79,6 +83,8 @@ public static class DemoCommand
         }
 
         var run = fleet.RunAsync(stop.Token);
+        var payoutsDue = DateTime.UtcNow + dayLength + TimeSpan.FromSeconds(5);
+        var payoutsImported = false;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -91,6 +97,10 @@ public static class DemoCommand
             }
 
             await PrintStatusAsync(hubApi, SiteId, fleet, stop.Token);
+            if (!payoutsImported && DateTime.UtcNow >= payoutsDue)
+            {
+                payoutsImported = await ImportPayoutsAsync(bank, hubApi, hubPort, stop.Token);
+            }
         }
 
         await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -111,6 +121,22 @@ public static class DemoCommand
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] hub not answering: {ex.Message}");
+        }
+    }
+
+    private static async Task<bool> ImportPayoutsAsync(DemoBank bank, HttpClient hubApi, int hubPort, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (imported, planted) = await bank.ImportPayoutsAsync(cancellationToken);
+            var open = await hubApi.GetFromJsonAsync<List<object>>("/api/alerts?status=open", cancellationToken);
+            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] bank payouts imported: {imported} rows, {planted} anomalies planted; {open?.Count} alerts open at http://127.0.0.1:{hubPort}/api/alerts?status=open (UNPAID/UNDERPAID follow once this month's wages are due)");
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+        {
+            Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] bank payouts not imported yet: {ex.Message}");
+            return false;
         }
     }
 

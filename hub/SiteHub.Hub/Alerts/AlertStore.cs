@@ -1,0 +1,137 @@
+using LiteDB;
+using SiteHub.Hub.Reconciliation;
+using SiteHub.Hub.Registry;
+
+namespace SiteHub.Hub.Alerts;
+
+/// <summary>Which alerts to list; <c>null</c> matches all.</summary>
+/// <remarks>
+/// <c>Status</c>: <c>open</c>, <c>acknowledged</c>, <c>resolved</c>, or <c>active</c> (open or acknowledged).<br/>
+/// </remarks>
+public sealed record AlertFilter(string? Status = null, string? Type = null, string? ProjectId = null, string? WorkerId = null, string? WageMonth = null);
+
+/// <summary>The alerts and their history in <c>registry.db</c>; every change is forced to disk before it returns.</summary>
+public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
+{
+    public const string Collection = "alerts";
+
+    /// <summary>Applies, in order and in one transaction, what events and ticks changed; returns the documents written.</summary>
+    public IReadOnlyList<AlertDoc> Apply(IReadOnlyList<AlertChanges> changes)
+    {
+        if (changes.All(c => c.IsEmpty))
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow();
+        return database.Write(db =>
+        {
+            var alerts = db.GetCollection<AlertDoc>(Collection);
+            var written = new List<AlertDoc>();
+            var nextId = NextId(alerts);
+            foreach (var change in changes)
+            {
+                foreach (var alert in change.Raised.Concat(change.Updated))
+                {
+                    Save(alerts, AlertLifecycle.Stands(alerts.FindOne(a => a.Key == alert.Key), alert, now), written, ref nextId);
+                }
+
+                foreach (var alert in change.Resolved)
+                {
+                    Save(alerts, AlertLifecycle.Clears(alerts.FindOne(a => a.Key == alert.Key), now), written, ref nextId);
+                }
+            }
+
+            return written;
+        });
+    }
+
+    /// <summary>
+    /// Makes the stored alerts agree with <paramref name="standing"/> (all alerts the rules find
+    /// now): what is new is raised, what changed is updated, what no longer stands is resolved.
+    /// Used when the rules are rebuilt (start-up, registry changes).
+    /// </summary>
+    public IReadOnlyList<AlertDoc> Sync(IReadOnlyList<Alert> standing)
+    {
+        var now = clock.GetUtcNow();
+        return database.Write(db =>
+        {
+            var alerts = db.GetCollection<AlertDoc>(Collection);
+            var written = new List<AlertDoc>();
+            var nextId = NextId(alerts);
+            var keys = new HashSet<string>(standing.Select(a => a.Key), StringComparer.Ordinal);
+            foreach (var stale in alerts.Find(a => a.Standing).Where(a => !keys.Contains(a.Key)).ToList())
+            {
+                Save(alerts, AlertLifecycle.Clears(stale, now), written, ref nextId);
+            }
+
+            foreach (var alert in standing)
+            {
+                Save(alerts, AlertLifecycle.Stands(alerts.FindOne(a => a.Key == alert.Key), alert, now), written, ref nextId);
+            }
+
+            return written;
+        });
+    }
+
+    public AlertDoc? Find(long id) => database.Read(db => db.GetCollection<AlertDoc>(Collection).FindById(id));
+
+    /// <summary>The alerts matching <paramref name="filter"/>, newest first.</summary>
+    public IReadOnlyList<AlertDoc> Query(AlertFilter filter) => database.Read(db =>
+    {
+        var alerts = db.GetCollection<AlertDoc>(Collection);
+        IEnumerable<AlertDoc> found = filter.WorkerId is { } worker ? alerts.Find(a => a.WorkerId == worker)
+            : filter.ProjectId is { } project ? alerts.Find(a => a.ProjectId == project)
+            : alerts.FindAll();
+        return found.Where(a =>
+                (filter.Status is null || a.Status == filter.Status || (filter.Status == "active" && a.Status != AlertStatus.Resolved))
+                && (filter.Type is null || string.Equals(a.Type, filter.Type, StringComparison.OrdinalIgnoreCase))
+                && (filter.ProjectId is null || a.ProjectId == filter.ProjectId)
+                && (filter.WorkerId is null || a.WorkerId == filter.WorkerId)
+                && (filter.WageMonth is null || a.WageMonth == filter.WageMonth))
+            .OrderByDescending(a => a.Id)
+            .ToList();
+    });
+
+    /// <summary>Applies a user's step (acknowledge, resolve) to alert <paramref name="id"/>; <c>null</c> when there is no such alert.</summary>
+    /// <exception cref="InvalidOperationException">The step does not apply to the alert's status.</exception>
+    public AlertDoc? Change(long id, Func<AlertDoc, DateTimeOffset, AlertDoc> step)
+    {
+        var now = clock.GetUtcNow();
+        return database.Write(db =>
+        {
+            var alerts = db.GetCollection<AlertDoc>(Collection);
+            if (alerts.FindById(id) is not { } stored)
+            {
+                return null;
+            }
+
+            var changed = step(stored, now);
+            alerts.Update(changed);
+            return changed;
+        });
+    }
+
+    private static long NextId(ILiteCollection<AlertDoc> alerts) =>
+        (alerts.Find(LiteDB.Query.All(LiteDB.Query.Descending), limit: 1).FirstOrDefault()?.Id ?? 0) + 1;
+
+    private static void Save(ILiteCollection<AlertDoc> alerts, AlertDoc? changed, List<AlertDoc> written, ref long nextId)
+    {
+        if (changed is null)
+        {
+            return;
+        }
+
+        if (changed.Id == 0)
+        {
+            changed = changed with { Id = nextId++ };
+            alerts.Insert(changed);
+        }
+        else
+        {
+            alerts.Update(changed);
+        }
+
+        written.Add(changed);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using SiteHub.Hub.Alerts;
+using SiteHub.Hub.Registry;
+
+namespace SiteHub.Hub.Credit;
+
+/// <summary>Enterprise credit per contractor, from the alert history.</summary>
+public static class CreditFeature
+{
+    public static IHostApplicationBuilder AddCredit(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CreditOptions>().BindConfiguration(CreditOptions.Section)
+            .Validate(o => o.Window > TimeSpan.Zero, "Credit:Window must be positive")
+            .Validate(o => o.Weights.Values.All(w => w is >= 0 and <= 100), "Credit:Weights:{TYPE} must be 0-100 points")
+            .Validate(o => o.Weights.Keys.All(k => Reconciliation.AlertTypes.Parse(k) is not null), "Credit:Weights keys must be alert types (UNPAID, UNDERPAID, …)")
+            .Validate(o => o.GradeA > o.GradeB && o.GradeB > o.GradeC && o.GradeC > 0 && o.GradeA <= CreditScoring.FullScore, "Credit:GradeA > Credit:GradeB > Credit:GradeC > 0, and GradeA at most 100")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCreditApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/contractors/{id}/credit", (string id, RegistryStore registry, AlertStore alerts, TimeProvider clock, IOptions<CreditOptions> options) =>
+        {
+            var projects = registry.AllProjects();
+            var employs = registry.AllWorkers().Where(w => w.Employer == id).Select(w => (w.WorkerId, w.ProjectId)).ToHashSet();
+            var general = projects.Where(p => p.Contractor == id).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            if (general.Count == 0 && employs.Count == 0)
+            {
+                return ApiInput.NotFound($"no contractor '{id}' (neither a project's contractor nor an employer on a roster)");
+            }
+
+            var events = alerts.Query(new AlertFilter())
+                .Where(a => (a.ProjectId is { } p && general.Contains(p)) || (a.ProjectId is { } q && a.WorkerId is { } w && employs.Contains((w, q))))
+                .Select(a => new CreditEvent(a.Type, a.RaisedAt));
+            return Results.Json(CreditScoring.Score(id, events, clock.GetUtcNow(), options.Value), HubApiJsonContext.Api.CreditReport);
+        });
+        return app;
+    }
+}
