@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Headcount;
 using SiteHub.Hub.Influx;
@@ -9,7 +10,8 @@ namespace SiteHub.Hub.Telemetry;
 
 /// <summary>
 /// The hub's metrics: punches accepted / duplicate / rejected per site (counted from the acks it
-/// sends), the InfluxDB sink's lag, headcount per site, and each gateway's connection and backlog.
+/// sends), alerts standing by type, the InfluxDB sink's lag, headcount per site, and each
+/// gateway's connection and backlog.
 /// </summary>
 public sealed class HubMetrics : IDisposable
 {
@@ -17,9 +19,12 @@ public sealed class HubMetrics : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _punches;
 
-    public HubMetrics(HeadcountTracker headcount, GatewayDirectory gateways, InfluxSink influx)
+    public HubMetrics(HeadcountTracker headcount, GatewayDirectory gateways, InfluxSink influx, AlertStore alerts)
     {
         _punches = _meter.CreateCounter<long>("sitehub_hub_punches", "{punch}", "Punches received from gateways, by site and outcome (accepted, duplicate, rejected)");
+        _meter.CreateObservableGauge("sitehub_hub_alerts_active", () => alerts.Query(new AlertFilter(Status: "active"))
+            .GroupBy(a => a.Type, StringComparer.Ordinal)
+            .Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("type", g.Key))), "{alert}", "Alerts standing now (open or acknowledged), by type");
         _meter.CreateObservableGauge("sitehub_hub_influx_lag", () => influx.State.Lag, "{punch}", "Punches committed but not yet written to InfluxDB");
         _meter.CreateObservableGauge("sitehub_hub_headcount", () => headcount.Sites.Select(site =>
             new Measurement<int>(headcount.Of(site).OnSite, new KeyValuePair<string, object?>("site", site))), "{person}", "People on site now");

@@ -23,7 +23,9 @@ public static class FleetCommand
             var gate = i % 2 == 1 ? "gate-east" : "gate-west";
             using var response = await gatewayApi.PostAsJsonAsync("/api/devices", new { sn, secret, protocol = "sitehub-v1", gate, direction = "unknown" }, cancellationToken);
             response.EnsureSuccessStatusCode();
-            terminals.Add(new FaceTerminal(sn, secret, brokerHost, brokerPort));
+            // Terminals number their records for life; a simulator run starts where the clock is, so
+            // a second run against the same gateway does not repeat the first run's record numbers.
+            terminals.Add(new FaceTerminal(sn, secret, brokerHost, brokerPort, firstSeq: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 100));
         }
 
         return terminals;
