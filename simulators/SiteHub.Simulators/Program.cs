@@ -3,6 +3,7 @@ using SiteHub.Hub.Reconciliation;
 using SiteHub.Simulators.Bank;
 using SiteHub.Simulators.Demo;
 using SiteHub.Simulators.Fleet;
+using SiteHub.Simulators.Load;
 
 var root = new RootCommand("SiteHub simulators: simulated sites, the demo and the load driver.");
 
@@ -40,6 +41,33 @@ fleet.SetAction((parse, cancellationToken) => FleetCommand.RunAsync(
     cancellationToken));
 root.Subcommands.Add(fleet);
 
+var loadRate = new Option<double>("--rate") { Description = "Punches per second offered (all devices together)", DefaultValueFactory = _ => 1000 };
+var loadDuration = new Option<double>("--duration") { Description = "Seconds to offer punches", DefaultValueFactory = _ => 10 };
+var loadBatch = new Option<int>("--batch") { Description = "Most punches per MQTT message (1: one per message; up to 200 for cache replay)", DefaultValueFactory = _ => 1 };
+var loadProtocol = new Option<string>("--protocol") { Description = "Device protocol (sitehub-v1)", DefaultValueFactory = _ => "sitehub-v1" };
+var loadGatewayApi = new Option<string?>("--gateway") { Description = "A running gateway's REST URL (default: hub and gateway in this process)" };
+var loadBroker = new Option<string?>("--broker") { Description = "With --gateway: its site broker host:port" };
+var loadPassword = new Option<string?>("--admin-password") { Description = "With --gateway: its admin password" };
+var loadOut = new Option<string?>("--out") { Description = "Write the results as JSON to this file" };
+var loadDevices = new Option<int>("--devices") { Description = "Simulated terminals", DefaultValueFactory = _ => 100 };
+var load = new Command("load", "Benchmark: drive a gateway with simulated terminals and measure acks, latency, CPU, memory, backlog")
+{
+    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut,
+};
+load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "sitehub-v1"
+    ? Task.FromResult(Fail("load drives sitehub-v1 terminals only so far"))
+    : LoadCommand.RunAsync(
+        parse.GetValue(loadDevices),
+        parse.GetValue(loadRate),
+        TimeSpan.FromSeconds(parse.GetValue(loadDuration)),
+        parse.GetValue(loadBatch),
+        parse.GetValue(loadGatewayApi),
+        parse.GetValue(loadPassword),
+        parse.GetValue(loadBroker),
+        parse.GetValue(loadOut),
+        cancellationToken));
+root.Subcommands.Add(load);
+
 var bankSeed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
 var bankWorkers = new Option<int>("--workers") { Description = "Workers on the roster (at least 12)", DefaultValueFactory = _ => 120 };
 var bankMonth = new Option<string>("--month") { Description = "Wage month YYYY-MM", DefaultValueFactory = _ => "2024-03" };
@@ -61,3 +89,9 @@ bank.SetAction(async (parse, cancellationToken) =>
 root.Subcommands.Add(bank);
 
 return await root.Parse(args).InvokeAsync();
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}

@@ -103,6 +103,8 @@ public sealed class WanOutageTests
         site.ExtraGatewayArgs = [$"--Uplink:Port={link.Port}"];
         await site.StartHubAsync(Token);
         await site.StartGatewayAsync(Token);
+        await TestEnvironment.WaitUntilAsync(async () => (await site.HubApi.GetStringAsync("/api/gateways", Token)).Contains("\"connected\":true", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the uplink", Token);
         foreach (var (sn, i) in Enumerable.Range(0, Devices).Select(i => ($"WAN-{i:D2}", i)))
         {
             using var response = await site.GatewayApi.PostAsync("/api/devices", JsonContent(sn), Token);
@@ -163,6 +165,21 @@ public sealed class WanOutageTests
         };
         await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", central.Port).WithClientId("central-counter").WithCleanSession(false).Build(), Token);
         await subscriber.SubscribeAsync("devices/#", MqttQualityOfServiceLevel.AtLeastOnce, Token);
+
+        // Start only once the bridge forwards (as SiteHub's run starts with its uplink connected).
+        using (var probe = new MqttClientFactory().CreateMqttClient())
+        {
+            await probe.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", siteBroker.Port).WithClientId("probe").Build(), Token);
+            var probePunch = SiteHubV1Codec.EncodePunch(new DevicePunch("PROBE", 1, "P", DateTimeOffset.UtcNow, Direction.In, VerifyMode.Face));
+            await TestEnvironment.WaitUntilAsync(async () =>
+            {
+                await probe.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(DeviceTopics.Punches("PROBE")).WithPayload(probePunch)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), Token);
+                await Task.Delay(200, Token);
+                return received.ContainsKey("PROBE:1");
+            }, TimeSpan.FromSeconds(30), "the bridge to forward", Token);
+            received.Clear();
+        }
 
         var terminals = Terminals(siteBroker.Port, _ => "anonymous");
         try
