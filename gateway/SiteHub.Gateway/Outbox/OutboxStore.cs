@@ -197,7 +197,16 @@ public sealed class OutboxStore : IDisposable
                 }
             }
 
-            _db.CommitDurably();
+            if (writes.All(w => w is OutboxWrite.Delivered))
+            {
+                // Delivery marks need no fsync of their own: lost in a power cut, the punches are
+                // resent and the hub dedupes them. The next durable commit carries them to disk.
+                _db.Database.Commit();
+            }
+            else
+            {
+                _db.CommitDurably();
+            }
         }
         catch
         {
