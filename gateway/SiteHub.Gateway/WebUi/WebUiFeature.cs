@@ -46,7 +46,9 @@ public static class WebUiFeature
         {
             options.RootDirectory = "/WebUi/Pages";
             options.Conventions.AllowAnonymousToPage("/Login");
-        });
+        })
+        // Named explicitly: when a test or the demo hosts the gateway, the entry assembly is not this one.
+        .AddApplicationPart(typeof(WebUiFeature).Assembly);
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = ".SiteHub.Antiforgery";
