@@ -34,6 +34,8 @@ public sealed class Chromium : IAsyncDisposable
             throw new InvalidOperationException($"{ExecutablePath} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk), or run scripts/test.sh");
         }
 
+        // Two shared cores: a live update may take seconds under load; the bounded wait says what it waited for.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {

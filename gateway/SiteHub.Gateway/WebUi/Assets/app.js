@@ -73,9 +73,13 @@
 
   // Commands of one device
   const commands = document.getElementById("commands");
+  const rank = { queued: 0, sent: 1, done: 2, failed: 2 };
   function renderCommand(c) {
     if (c.sn !== commands.dataset.sn) { return; }
     const tbody = commands.tBodies[0];
+    const existing = tbody.querySelector(`tr[data-key="${c.id}"]`);
+    // The initial load and the live events can cross: a state never goes back.
+    if (existing && rank[existing.dataset.state] > rank[c.state]) { return; }
     const row = upsertRow(tbody, c.id, c, "command-row", {
       state: (v, _, el) => { el.className = "cstate " + v; el.dataset.state = v; return commands.dataset[v] || v; },
       createdAt: fmtTime,
@@ -105,7 +109,21 @@
   const getJson = (url) => fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then((r) => { if (r.status === 401) { location.href = "/login"; } return r.json(); });
 
+  // The tables load once the live stream is open (the server has subscribed this page by then),
+  // and again after every reconnect, so no change falls between the load and the stream.
+  function loadAll() {
+    if (devices) { getJson("/ui/api/devices").then((list) => list.forEach(renderDevice)); }
+    if (pending) { getJson("/ui/api/pending").then(renderPending); }
+    if (punches) { getJson("/ui/api/punches").then((list) => list.slice().reverse().forEach((p) => renderPunch(p, true))); }
+    if (commands) {
+      getJson("/ui/api/devices/" + encodeURIComponent(commands.dataset.sn) + "/commands")
+        .then((list) => list.slice().reverse().forEach(renderCommand));
+    }
+    getJson("/ui/api/uplink").then(renderUplink);
+  }
+
   const source = new EventSource("/ui/events");
+  source.addEventListener("open", loadAll);
   source.addEventListener("uplink", (e) => renderUplink(JSON.parse(e.data)));
   if (devices) {
     source.addEventListener("device", (e) => renderDevice(JSON.parse(e.data)));
@@ -114,22 +132,10 @@
       const tr = devices.tBodies[0].querySelector(`tr[data-key="${CSS.escape(sn)}"]`);
       if (tr) { tr.remove(); }
     });
-    getJson("/ui/api/devices").then((list) => list.forEach(renderDevice));
   }
-  if (pending) {
-    source.addEventListener("pending", (e) => renderPending(JSON.parse(e.data)));
-    getJson("/ui/api/pending").then(renderPending);
-  }
-  if (punches) {
-    source.addEventListener("punch", (e) => renderPunch(JSON.parse(e.data), true));
-    getJson("/ui/api/punches").then((list) => list.slice().reverse().forEach((p) => renderPunch(p, true)));
-  }
-  if (commands) {
-    source.addEventListener("command", (e) => renderCommand(JSON.parse(e.data)));
-    getJson("/ui/api/devices/" + encodeURIComponent(commands.dataset.sn) + "/commands")
-      .then((list) => list.slice().reverse().forEach(renderCommand));
-  }
-  getJson("/ui/api/uplink").then(renderUplink);
+  if (pending) { source.addEventListener("pending", (e) => renderPending(JSON.parse(e.data))); }
+  if (punches) { source.addEventListener("punch", (e) => renderPunch(JSON.parse(e.data), true)); }
+  if (commands) { source.addEventListener("command", (e) => renderCommand(JSON.parse(e.data))); }
 
   document.querySelectorAll("time[data-time]").forEach((t) => setText(t, fmtTime(t.dataset.time)));
 })();
