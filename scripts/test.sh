@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub \
-            victoria-metrics:/usr/bin/victoria-metrics chromium:/usr/bin/chromium strace:/usr/bin/strace \
+            victoria-metrics:/usr/bin/victoria-metrics chromium:/usr/bin/chromium \
+            fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc strace:/usr/bin/strace \
             docker-compose:/usr/bin/docker-compose; do
   [ -x "${pair#*:}" ] || need+=("${pair%%:*}")
 done

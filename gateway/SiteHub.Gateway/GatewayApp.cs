@@ -11,6 +11,7 @@ using SiteHub.Gateway.SiteBroker;
 using SiteHub.Gateway.Telemetry;
 using SiteHub.Gateway.Turnstiles;
 using SiteHub.Gateway.Uplink;
+using SiteHub.Gateway.WebUi;
 using SiteHub.Gateway.ZkPush;
 using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Hosting;
@@ -40,9 +41,11 @@ public static class GatewayApp
         builder.AddEnrolment();
         builder.AddClockSkew();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
+        builder.AddWebUi(); // after Basic: its policy scheme becomes the default (Basic for scripts, cookie for people)
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
 
         var app = builder.Build();
+        app.UseWebUi();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
@@ -56,6 +59,7 @@ public static class GatewayApp
         app.MapZkPush();
         app.MapHikPush();
         app.MapDeviceEventsApi();
+        app.MapWebUi();
         return app;
     }
 }

@@ -82,8 +82,11 @@ public sealed class DeviceRegistry : IDisposable
         }
     }
 
-    /// <summary>Raised after a device is added, changed or removed, or goes on- or offline.</summary>
+    /// <summary>Raised after a device is added or changed, or goes on- or offline.</summary>
     public event Action<DeviceRecord>? Changed;
+
+    /// <summary>Raised after a device is removed from the registry.</summary>
+    public event Action<DeviceRecord>? Removed;
 
     public IReadOnlyCollection<DeviceRecord> All => _cache.Values.OrderBy(d => d.Sn, StringComparer.Ordinal).ToList();
 
@@ -125,6 +128,63 @@ public sealed class DeviceRegistry : IDisposable
         _cache[sn] = record;
         Changed?.Invoke(record);
         return record;
+    }
+
+    /// <summary>Changes a device's settings, keeping its secret and state; null when it is not registered.</summary>
+    public DeviceRecord? Edit(string sn, string protocol, string? gate, Direction direction, int? utcOffsetMinutes, string? deviceUrl) =>
+        WriteDurably(sn, d => d with { Protocol = protocol, Gate = gate, Direction = direction, UtcOffsetMinutes = utcOffsetMinutes, DeviceUrl = deviceUrl });
+
+    /// <summary>Gives a device a new secret (the old one stops working at its next login); null when it is not registered.</summary>
+    public DeviceRecord? ResetSecret(string sn, string secret) => WriteDurably(sn, d => d with { SecretHash = HashSecret(secret) });
+
+    /// <summary>Removes a device; it is refused (and listed as pending) the next time it connects.</summary>
+    public bool Remove(string sn)
+    {
+        bool removed;
+        lock (_writeLock)
+        {
+            removed = _devices.Delete(sn);
+            _db.CommitDurably();
+        }
+
+        if (_cache.TryRemove(sn, out var device))
+        {
+            Removed?.Invoke(device);
+            return true;
+        }
+
+        return removed;
+    }
+
+    /// <summary>Drops a pending device (the site admin does not want it); it is listed again if it keeps trying.</summary>
+    public bool RejectPending(string sn)
+    {
+        lock (_writeLock)
+        {
+            var deleted = _pending.Delete(sn);
+            _db.CommitDurably();
+            return deleted;
+        }
+    }
+
+    private DeviceRecord? WriteDurably(string sn, Func<DeviceRecord, DeviceRecord> change)
+    {
+        DeviceRecord updated;
+        lock (_writeLock)
+        {
+            if (!_cache.TryGetValue(sn, out var device))
+            {
+                return null;
+            }
+
+            updated = change(device);
+            _devices.Upsert(updated);
+            _db.CommitDurably();
+            _cache[sn] = updated;
+        }
+
+        Changed?.Invoke(updated);
+        return updated;
     }
 
     /// <summary>Checks a device's login; records unknown serials as pending and throttles guessing.</summary>

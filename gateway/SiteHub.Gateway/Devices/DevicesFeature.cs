@@ -82,7 +82,8 @@ public static class DevicesFeature
         return app;
     }
 
-    private static Dictionary<string, string[]> Validate(DeviceRegistration body, out Direction direction, out int? offsetMinutes)
+    /// <summary>What is wrong with a registration (field name to messages), shared by the API and the web UI.</summary>
+    internal static Dictionary<string, string[]> Validate(DeviceRegistration body, out Direction direction, out int? offsetMinutes)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         direction = Direction.Unknown;

@@ -27,6 +27,12 @@ public sealed record QuarantinedPayload
     public int Size { get; init; }
     public bool Truncated { get; init; }
     public byte[] Raw { get; init; } = [];
+
+    /// <summary>When a replay decoded it and its punches were committed; null while it is still undecodable.</summary>
+    public DateTimeOffset? ReplayedAt { get; init; }
+
+    /// <summary>How many times the site admin replayed it.</summary>
+    public int Replays { get; init; }
 }
 
 /// <summary>Counts shown by <c>GET /api/outbox</c>.</summary>
@@ -136,6 +142,13 @@ public sealed class OutboxStore : IDisposable
     public IReadOnlyList<QuarantinedPayload> Quarantined(int limit) =>
         _quarantine.Query().OrderByDescending(q => q.At).Limit(limit).ToList();
 
+    /// <summary>One quarantined payload by id; null when there is none.</summary>
+    public QuarantinedPayload? FindQuarantined(ObjectId id) => _quarantine.FindById(id);
+
+    /// <summary>Rewrites a quarantined payload (after a replay); completes once it is on disk.</summary>
+    public Task<OutboxWriteOutcome> UpdateQuarantinedAsync(QuarantinedPayload payload, CancellationToken cancellationToken = default) =>
+        _committer.SubmitAsync(new OutboxWrite.QuarantineUpdate(payload), cancellationToken);
+
     /// <summary>Reads a punch back by event id (tests, the UI).</summary>
     public Punch? FindPunch(string eventId)
     {
@@ -177,6 +190,10 @@ public sealed class OutboxStore : IDisposable
                         break;
                     case OutboxWrite.Quarantine quarantine:
                         _quarantine.Insert(quarantine.Payload);
+                        outcomes[i] = OutboxWriteOutcome.Quarantined;
+                        break;
+                    case OutboxWrite.QuarantineUpdate update:
+                        _quarantine.Update(update.Payload);
                         outcomes[i] = OutboxWriteOutcome.Quarantined;
                         break;
                     case OutboxWrite.Delivered delivered:
@@ -258,6 +275,9 @@ public abstract record OutboxWrite
 
     /// <summary>A payload to keep in quarantine.</summary>
     public sealed record Quarantine(QuarantinedPayload Payload) : OutboxWrite;
+
+    /// <summary>A quarantined payload rewritten after a replay.</summary>
+    public sealed record QuarantineUpdate(QuarantinedPayload Payload) : OutboxWrite;
 
     /// <summary>Punches the hub acked.</summary>
     public sealed record Delivered(IReadOnlyList<long> Seqs) : OutboxWrite;
