@@ -64,6 +64,8 @@ public sealed class OutboxStore : IDisposable
     private readonly ILiteCollection<QuarantinedPayload> _quarantine;
     private readonly GroupCommitter<OutboxWrite, OutboxWriteOutcome> _committer;
     private readonly TimeProvider _clock;
+    private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
+    private readonly BsonExpression _bySeq = BsonExpression.Create("_id = @0");
     private long _nextSeq;
     private long _pendingCount;
 
@@ -173,7 +175,7 @@ public sealed class OutboxStore : IDisposable
                         var added = 0;
                         foreach (var punch in append.Punches)
                         {
-                            if (_punches.Exists(Query.EQ("eid", punch.EventId)))
+                            if (ContainsEvent(punch.EventId))
                             {
                                 continue;
                             }
@@ -197,13 +199,15 @@ public sealed class OutboxStore : IDisposable
                         outcomes[i] = OutboxWriteOutcome.Quarantined;
                         break;
                     case OutboxWrite.Delivered delivered:
+                        var deliveredAt = _clock.GetUtcNow().UtcDateTime;
                         foreach (var seq in delivered.Seqs)
                         {
-                            var doc = _punches.FindById(seq);
+                            _bySeq.Parameters["0"] = seq;
+                            var doc = _punches.FindOne(_bySeq);
                             if (doc is not null && !doc["pending"].IsNull)
                             {
                                 doc["pending"] = BsonValue.Null;
-                                doc["dlv"] = _clock.GetUtcNow().UtcDateTime;
+                                doc["dlv"] = deliveredAt;
                                 _punches.Update(doc);
                                 pendingDelta--;
                             }
@@ -239,6 +243,17 @@ public sealed class OutboxStore : IDisposable
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// Dedupe lookup on the writer thread. The expression is parsed once and only its parameter
+    /// changes: LiteDB's <c>Query.EQ</c> and <c>FindById</c> compile a new expression tree on every
+    /// call, which cost milliseconds of CPU per punch (the same for <c>_bySeq</c>).
+    /// </summary>
+    private bool ContainsEvent(string eventId)
+    {
+        _byEventId.Parameters["0"] = eventId;
+        return _punches.Exists(_byEventId);
     }
 
     private static BsonDocument ToDocument(OutboxEntry entry) => new()

@@ -43,6 +43,8 @@ public sealed class PunchStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _cursors;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
     private readonly TimeZoneInfo _zone;
+    private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
+    private readonly BsonExpression _dayById = BsonExpression.Create("_id = @0");
     private long _nextSeq;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
@@ -95,7 +97,7 @@ public sealed class PunchStore : IDisposable
                         continue;
                     }
 
-                    if (!seenInBatch.Add(punch!.EventId) || _punches.Exists(LiteDB.Query.EQ("eid", punch.EventId)))
+                    if (!seenInBatch.Add(punch!.EventId) || ContainsEvent(punch.EventId))
                     {
                         duplicates++;
                         continue;
@@ -163,7 +165,7 @@ public sealed class PunchStore : IDisposable
     {
         var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(punch.OccurredAt, _zone).DateTime);
         var key = AttendanceDay.KeyOf(punch.SiteId, punch.PersonId, date);
-        var day = days.GetValueOrDefault(key) ?? _attendance.FindById(key) ?? new AttendanceDay
+        var day = days.GetValueOrDefault(key) ?? StoredDay(key) ?? new AttendanceDay
         {
             Id = key,
             SiteId = punch.SiteId,
@@ -223,6 +225,22 @@ public sealed class PunchStore : IDisposable
     /// <summary>The attendance days of a person (any site), oldest first.</summary>
     public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
         _attendance.Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList();
+
+    /// <summary>
+    /// Dedupe lookup on the commit thread. The expression is parsed once and only its parameter
+    /// changes: LiteDB's <c>Query.EQ</c> compiles a new expression tree on every call.
+    /// </summary>
+    private bool ContainsEvent(string eventId)
+    {
+        _byEventId.Parameters["0"] = eventId;
+        return _punches.Exists(_byEventId);
+    }
+
+    private AttendanceDay? StoredDay(string key)
+    {
+        _dayById.Parameters["0"] = key;
+        return _attendance.FindOne(_dayById);
+    }
 
     private static BsonDocument ToDocument(long seq, Punch punch)
     {
