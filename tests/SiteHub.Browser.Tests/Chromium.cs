@@ -45,7 +45,8 @@ public sealed class Chromium : IAsyncDisposable
         });
         // A 10-inch tablet in landscape: what a site admin holds at the gate.
         var context = await browser.NewContextAsync(new() { BaseURL = baseUrl, ViewportSize = new() { Width = 1280, Height = 800 }, Locale = "zh-CN" });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         return new Chromium(playwright, browser, context, page);
     }
@@ -56,7 +57,9 @@ public sealed class Chromium : IAsyncDisposable
         await Page.GotoAsync("/login");
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        // Commit, not load: the next step waits for what it needs, and a busy machine can hold the
+        // load event of a page with a live event stream for long.
+        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
     }
 
     /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/gateway-{name}.png</c>.</summary>
