@@ -175,7 +175,7 @@ public sealed class WanOutageTests
             {
                 await probe.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(DeviceTopics.Punches("PROBE")).WithPayload(probePunch)
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), Token);
-                await Task.Delay(200, Token);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), Token); // the probe's resend interval
                 return received.ContainsKey("PROBE:1");
             }, TimeSpan.FromSeconds(30), "the bridge to forward", Token);
             received.Clear();

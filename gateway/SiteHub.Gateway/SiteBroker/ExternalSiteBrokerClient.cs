@@ -44,22 +44,8 @@ public sealed partial class ExternalSiteBrokerClient : IHostedService, IAsyncDis
     /// <summary>The link's state, for health.</summary>
     public MqttConnectionSupervisor Link => _supervisor;
 
-    private MqttClientOptions BuildOptions(string clientId)
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(clientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(uint.MaxValue)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
-        }
-
-        return builder.Build();
-    }
+    private MqttClientOptions BuildOptions(string clientId) =>
+        PersistentSession.Options(_options.Host!, _options.Port, clientId, _options.Username, _options.Password).Build();
 
     private static async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
     {

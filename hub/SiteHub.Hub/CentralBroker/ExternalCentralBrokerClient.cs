@@ -39,23 +39,10 @@ public sealed partial class ExternalCentralBrokerClient : IHostedService, IAsync
     /// <summary>The link, for health.</summary>
     public MqttConnectionSupervisor Link => _supervisor;
 
-    private MqttClientOptions BuildOptions()
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.TlsPort != 0 ? _options.TlsPort : _options.Port)
+    private MqttClientOptions BuildOptions() =>
+        PersistentSession.Options(_options.Host!, _options.TlsPort != 0 ? _options.TlsPort : _options.Port, "sitehub-hub-" + (_options.Username ?? "default"), _options.Username, _options.Password)
             .WithSiteHubTls(_options.TlsPort != 0, _options.CaCertificatePath)
-            .WithClientId("sitehub-hub-" + (_options.Username ?? "default"))
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(uint.MaxValue)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
-        }
-
-        return builder.Build();
-    }
+            .Build();
 
     private async Task SubscribeAsync(IMqttClient client, CancellationToken cancellationToken)
     {

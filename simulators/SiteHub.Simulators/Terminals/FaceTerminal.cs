@@ -227,16 +227,8 @@ public sealed class FaceTerminal : IAsyncDisposable
     }
 
     /// <summary>Waits until the cache is empty (everything acked) or the timeout passes.</summary>
-    public async Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!_cache.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-
-        return _cache.IsEmpty;
-    }
+    public Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        TerminalCache.WaitDrainedAsync(() => _cache.Count, timeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

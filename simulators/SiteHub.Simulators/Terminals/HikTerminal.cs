@@ -257,16 +257,8 @@ public sealed class HikTerminal : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Cached > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-
-        return Cached == 0;
-    }
+    public Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        TerminalCache.WaitDrainedAsync(() => Cached, timeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

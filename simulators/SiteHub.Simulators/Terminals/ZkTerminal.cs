@@ -258,16 +258,8 @@ public sealed class ZkTerminal : IAsyncDisposable
     }
 
     /// <summary>Waits until every record is acknowledged or the timeout passes.</summary>
-    public async Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Cached > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-
-        return Cached == 0;
-    }
+    public Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        TerminalCache.WaitDrainedAsync(() => Cached, timeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
