@@ -60,21 +60,18 @@ public sealed class DeviceRegistry : IDisposable
 {
     private const int HashIterations = 10_000;
     private readonly DurableLiteDatabase _db;
-    private readonly ILiteCollection<DeviceRecord> _devices;
-    private readonly ILiteCollection<PendingDevice> _pending;
     private readonly ConcurrentDictionary<string, DeviceRecord> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FailedLogins> _failures = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
     private readonly int _maxFailedLogins;
     private readonly Lock _writeLock = new();
+    private bool _reopenBeforeNextWrite;
 
     public DeviceRegistry(string dataPath, TimeProvider clock, int maxFailedLogins)
     {
         _clock = clock;
         _maxFailedLogins = maxFailedLogins;
         _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "registry.db"));
-        _devices = _db.Database.GetCollection<DeviceRecord>("devices");
-        _pending = _db.Database.GetCollection<PendingDevice>("pending");
         foreach (var device in _devices.FindAll())
         {
             // Nobody is connected to a broker that just started.
@@ -117,12 +114,12 @@ public sealed class DeviceRegistry : IDisposable
             UtcOffsetMinutes = utcOffsetMinutes,
             DeviceUrl = deviceUrl,
         };
-        lock (_writeLock)
+        Write(() =>
         {
             _devices.Upsert(record);
             _pending.Delete(sn);
             _db.CommitDurably();
-        }
+        });
 
         _failures.TryRemove(sn, out _);
         _cache[sn] = record;
@@ -140,12 +137,12 @@ public sealed class DeviceRegistry : IDisposable
     /// <summary>Removes a device; it is refused (and listed as pending) the next time it connects.</summary>
     public bool Remove(string sn)
     {
-        bool removed;
-        lock (_writeLock)
+        var removed = Write(() =>
         {
-            removed = _devices.Delete(sn);
+            var deleted = _devices.Delete(sn);
             _db.CommitDurably();
-        }
+            return deleted;
+        });
 
         if (_cache.TryRemove(sn, out var device))
         {
@@ -159,31 +156,35 @@ public sealed class DeviceRegistry : IDisposable
     /// <summary>Drops a pending device (the site admin does not want it); it is listed again if it keeps trying.</summary>
     public bool RejectPending(string sn)
     {
-        lock (_writeLock)
+        return Write(() =>
         {
             var deleted = _pending.Delete(sn);
             _db.CommitDurably();
             return deleted;
-        }
+        });
     }
 
     private DeviceRecord? WriteDurably(string sn, Func<DeviceRecord, DeviceRecord> change)
     {
-        DeviceRecord updated;
-        lock (_writeLock)
+        var updated = Write(() =>
         {
             if (!_cache.TryGetValue(sn, out var device))
             {
                 return null;
             }
 
-            updated = change(device);
-            _devices.Upsert(updated);
+            var changed = change(device);
+            _devices.Upsert(changed);
             _db.CommitDurably();
-            _cache[sn] = updated;
+            _cache[sn] = changed;
+            return changed;
+        });
+
+        if (updated is not null)
+        {
+            Changed?.Invoke(updated);
         }
 
-        Changed?.Invoke(updated);
         return updated;
     }
 
@@ -254,11 +255,8 @@ public sealed class DeviceRegistry : IDisposable
 
         var updated = change(device);
         _cache[sn] = updated;
-        lock (_writeLock)
-        {
-            // Online state and heartbeats are advisory: no fsync needed, the next durable commit carries them.
-            _devices.Upsert(updated);
-        }
+        // Online state and heartbeats are advisory: no fsync needed, the next durable commit carries them.
+        TryAdvisoryWrite(() => _devices.Upsert(updated));
 
         Changed?.Invoke(updated);
     }
@@ -268,12 +266,63 @@ public sealed class DeviceRegistry : IDisposable
 
     private void RecordPending(string sn, string? remoteAddress, DateTimeOffset now)
     {
-        lock (_writeLock)
+        // Advisory like online state: a disk that refuses it must not break the login path.
+        TryAdvisoryWrite(() =>
         {
             var existing = _pending.FindById(sn);
             _pending.Upsert(existing is null
                 ? new PendingDevice { Sn = sn, FirstSeen = now, LastSeen = now, Attempts = 1, RemoteAddress = remoteAddress }
                 : existing with { LastSeen = now, Attempts = existing.Attempts + 1, RemoteAddress = remoteAddress });
+        });
+    }
+
+    // Fetched from the current engine each time: it is replaced after a failed write.
+    private ILiteCollection<DeviceRecord> _devices => _db.Database.GetCollection<DeviceRecord>("devices");
+
+    private ILiteCollection<PendingDevice> _pending => _db.Database.GetCollection<PendingDevice>("pending");
+
+    /// <summary>
+    /// Runs a write under the lock. After a failed write (disk full, I/O error) the next one first
+    /// reopens the database, since LiteDB's engine can stay unusable after the failure.
+    /// </summary>
+    private T Write<T>(Func<T> write)
+    {
+        lock (_writeLock)
+        {
+            if (_reopenBeforeNextWrite)
+            {
+                _db.Reopen();
+                _reopenBeforeNextWrite = false;
+            }
+
+            try
+            {
+                return write();
+            }
+            catch (Exception ex) when (ex is IOException or LiteException)
+            {
+                _reopenBeforeNextWrite = true;
+                throw;
+            }
+        }
+    }
+
+    private void Write(Action write) => Write(() =>
+    {
+        write();
+        return true;
+    });
+
+    /// <summary>Online state, last seen, heartbeats, pending serials: lost on a failing disk, they come back with the next message.</summary>
+    private void TryAdvisoryWrite(Action write)
+    {
+        try
+        {
+            Write(write);
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // the in-memory copy is current; the disk catches up with a later write
         }
     }
 

@@ -60,27 +60,34 @@ public enum OutboxWriteOutcome
 public sealed class OutboxStore : IDisposable
 {
     private readonly DurableLiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _punches;
-    private readonly ILiteCollection<QuarantinedPayload> _quarantine;
     private readonly GroupCommitter<OutboxWrite, OutboxWriteOutcome> _committer;
     private readonly TimeProvider _clock;
     private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
     private readonly BsonExpression _bySeq = BsonExpression.Create("_id = @0");
     private long _nextSeq;
     private long _pendingCount;
+    private bool _reopenBeforeNextCommit;
 
     public OutboxStore(string dataPath, TimeProvider clock, ILogger<OutboxStore> logger)
     {
         _clock = clock;
         _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "outbox.db"));
-        _punches = _db.Database.GetCollection("punches");
-        _punches.EnsureIndex("eid", unique: true);
-        _punches.EnsureIndex("pending");
-        _quarantine = _db.Database.GetCollection<QuarantinedPayload>("quarantine");
-        _nextSeq = _punches.MaxInt64Id() + 1;
-        _pendingCount = _punches.Count(Query.GT("pending", 0L));
+        PunchDocs.EnsureIndex("eid", unique: true);
+        PunchDocs.EnsureIndex("pending");
+        LoadCounters();
         _db.CommitDurably();
         _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger);
+    }
+
+    // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
+    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection("punches");
+
+    private ILiteCollection<QuarantinedPayload> QuarantineDocs => _db.Database.GetCollection<QuarantinedPayload>("quarantine");
+
+    private void LoadCounters()
+    {
+        _nextSeq = PunchDocs.MaxInt64Id() + 1;
+        Interlocked.Exchange(ref _pendingCount, PunchDocs.Count(Query.GT("pending", 0L)));
     }
 
     /// <summary>Raised on the writer thread with the punches of each durable commit, for the live uplink path.</summary>
@@ -108,7 +115,7 @@ public sealed class OutboxStore : IDisposable
     public List<OutboxEntry> ReadPending(long afterSeq, int limit, IReadOnlySet<long> skip)
     {
         var result = new List<OutboxEntry>(limit);
-        foreach (var doc in _punches.Find(Query.GT("pending", afterSeq)))
+        foreach (var doc in PunchDocs.Find(Query.GT("pending", afterSeq)))
         {
             var entry = ToEntry(doc);
             if (skip.Contains(entry.Seq))
@@ -129,23 +136,23 @@ public sealed class OutboxStore : IDisposable
     /// <summary>When the oldest pending punch was received; null when nothing is pending.</summary>
     public DateTimeOffset? OldestPendingAt()
     {
-        var oldest = _punches.Find(Query.GT("pending", 0L), limit: 1).FirstOrDefault();
+        var oldest = PunchDocs.Find(Query.GT("pending", 0L), limit: 1).FirstOrDefault();
         return oldest is null ? null : ToEntry(oldest).ReceivedAt;
     }
 
     /// <summary>Counts for the API (delivered and quarantined are counted on disk: not for hot paths).</summary>
     public OutboxCounts Counts()
     {
-        var pending = _punches.LongCount(Query.GT("pending", 0L));
-        return new OutboxCounts(pending, _punches.LongCount() - pending, _quarantine.LongCount(), OldestPendingAt());
+        var pending = PunchDocs.LongCount(Query.GT("pending", 0L));
+        return new OutboxCounts(pending, PunchDocs.LongCount() - pending, QuarantineDocs.LongCount(), OldestPendingAt());
     }
 
     /// <summary>The quarantined payloads, newest first.</summary>
     public IReadOnlyList<QuarantinedPayload> Quarantined(int limit) =>
-        _quarantine.Query().OrderByDescending(q => q.At).Limit(limit).ToList();
+        QuarantineDocs.Query().OrderByDescending(q => q.At).Limit(limit).ToList();
 
     /// <summary>One quarantined payload by id; null when there is none.</summary>
-    public QuarantinedPayload? FindQuarantined(ObjectId id) => _quarantine.FindById(id);
+    public QuarantinedPayload? FindQuarantined(ObjectId id) => QuarantineDocs.FindById(id);
 
     /// <summary>Rewrites a quarantined payload (after a replay); completes once it is on disk.</summary>
     public Task<OutboxWriteOutcome> UpdateQuarantinedAsync(QuarantinedPayload payload, CancellationToken cancellationToken = default) =>
@@ -154,7 +161,7 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Reads a punch back by event id (tests, the UI).</summary>
     public Punch? FindPunch(string eventId)
     {
-        var doc = _punches.FindOne(Query.EQ("eid", eventId));
+        var doc = PunchDocs.FindOne(Query.EQ("eid", eventId));
         return doc is null ? null : JsonSerializer.Deserialize(doc["json"].AsBinary, ProtocolsJsonContext.Default.Punch);
     }
 
@@ -162,6 +169,14 @@ public sealed class OutboxStore : IDisposable
     {
         var outcomes = new OutboxWriteOutcome[writes.Count];
         var committed = new List<OutboxEntry>();
+        if (_reopenBeforeNextCommit)
+        {
+            // The last commit failed; start this one on a fresh engine (throws, and stays marked, while the disk still fails).
+            _db.Reopen();
+            LoadCounters();
+            _reopenBeforeNextCommit = false;
+        }
+
         var seqBefore = _nextSeq;
         long pendingDelta = 0;
         _db.Database.BeginTrans();
@@ -182,7 +197,7 @@ public sealed class OutboxStore : IDisposable
 
                             var entry = new OutboxEntry(_nextSeq++, punch.EventId, punch.ReceivedAt,
                                 JsonSerializer.SerializeToUtf8Bytes(punch, ProtocolsJsonContext.Default.Punch));
-                            _punches.Insert(ToDocument(entry));
+                            PunchDocs.Insert(ToDocument(entry));
                             committed.Add(entry);
                             added++;
                         }
@@ -191,11 +206,11 @@ public sealed class OutboxStore : IDisposable
                         outcomes[i] = added > 0 || append.Punches.Count == 0 ? OutboxWriteOutcome.Committed : OutboxWriteOutcome.AlreadyPresent;
                         break;
                     case OutboxWrite.Quarantine quarantine:
-                        _quarantine.Insert(quarantine.Payload);
+                        QuarantineDocs.Insert(quarantine.Payload);
                         outcomes[i] = OutboxWriteOutcome.Quarantined;
                         break;
                     case OutboxWrite.QuarantineUpdate update:
-                        _quarantine.Update(update.Payload);
+                        QuarantineDocs.Update(update.Payload);
                         outcomes[i] = OutboxWriteOutcome.Quarantined;
                         break;
                     case OutboxWrite.Delivered delivered:
@@ -203,12 +218,12 @@ public sealed class OutboxStore : IDisposable
                         foreach (var seq in delivered.Seqs)
                         {
                             _bySeq.Parameters["0"] = seq;
-                            var doc = _punches.FindOne(_bySeq);
+                            var doc = PunchDocs.FindOne(_bySeq);
                             if (doc is not null && !doc["pending"].IsNull)
                             {
                                 doc["pending"] = BsonValue.Null;
                                 doc["dlv"] = deliveredAt;
-                                _punches.Update(doc);
+                                PunchDocs.Update(doc);
                                 pendingDelta--;
                             }
                         }
@@ -231,8 +246,17 @@ public sealed class OutboxStore : IDisposable
         }
         catch
         {
-            _db.Database.Rollback();
             _nextSeq = seqBefore;
+            _reopenBeforeNextCommit = true;
+            try
+            {
+                _db.Database.Rollback();
+            }
+            catch (Exception ex) when (ex is IOException or LiteException)
+            {
+                // the engine is in trouble; the reopen before the next commit deals with it
+            }
+
             throw;
         }
 
@@ -253,7 +277,7 @@ public sealed class OutboxStore : IDisposable
     private bool ContainsEvent(string eventId)
     {
         _byEventId.Parameters["0"] = eventId;
-        return _punches.Exists(_byEventId);
+        return PunchDocs.Exists(_byEventId);
     }
 
     private static BsonDocument ToDocument(OutboxEntry entry) => new()

@@ -38,28 +38,30 @@ public sealed record AttendanceDay
 public sealed class PunchStore : IDisposable
 {
     private readonly DurableLiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _punches;
-    private readonly ILiteCollection<AttendanceDay> _attendance;
-    private readonly ILiteCollection<BsonDocument> _cursors;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
     private readonly TimeZoneInfo _zone;
     private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
     private readonly BsonExpression _dayById = BsonExpression.Create("_id = @0");
     private long _nextSeq;
+    private bool _reopenBeforeNextCommit;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"));
-        _punches = _db.Database.GetCollection("punches");
-        _punches.EnsureIndex("eid", unique: true);
-        _punches.EnsureIndex("at");
-        _attendance = _db.Database.GetCollection<AttendanceDay>("attendance");
-        _cursors = _db.Database.GetCollection("cursors");
-        _nextSeq = _punches.MaxInt64Id() + 1;
+        PunchDocs.EnsureIndex("eid", unique: true);
+        PunchDocs.EnsureIndex("at");
+        _nextSeq = PunchDocs.MaxInt64Id() + 1;
         _db.CommitDurably();
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger);
     }
+
+    // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
+    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection("punches");
+
+    private ILiteCollection<AttendanceDay> AttendanceDocs => _db.Database.GetCollection<AttendanceDay>("attendance");
+
+    private ILiteCollection<BsonDocument> CursorDocs => _db.Database.GetCollection("cursors");
 
     /// <summary>Raised after each durable commit with the punches new to the hub.</summary>
     public event Action<IReadOnlyList<StoredPunch>>? Committed;
@@ -80,6 +82,15 @@ public sealed class PunchStore : IDisposable
         var committed = new List<StoredPunch>();
         var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
         var seqBefore = _nextSeq;
+        if (_reopenBeforeNextCommit)
+        {
+            // The last commit failed (disk full, I/O error): LiteDB's engine may be unusable until reopened.
+            _db.Reopen();
+            _nextSeq = PunchDocs.MaxInt64Id() + 1;
+            seqBefore = _nextSeq;
+            _reopenBeforeNextCommit = false;
+        }
+
         _db.Database.BeginTrans();
         try
         {
@@ -104,7 +115,7 @@ public sealed class PunchStore : IDisposable
                     }
 
                     var seq = _nextSeq++;
-                    _punches.Insert(ToDocument(seq, punch));
+                    PunchDocs.Insert(ToDocument(seq, punch));
                     AddToDay(days, punch);
                     committed.Add(new StoredPunch(seq, punch));
                     accepted++;
@@ -113,13 +124,22 @@ public sealed class PunchStore : IDisposable
                 acks[i] = new BatchAck(batch.BatchId, accepted, duplicates, rejected);
             }
 
-            _attendance.Upsert(days.Values);
+            AttendanceDocs.Upsert(days.Values);
             _db.CommitDurably();
         }
         catch
         {
-            _db.Database.Rollback();
             _nextSeq = seqBefore;
+            _reopenBeforeNextCommit = true;
+            try
+            {
+                _db.Database.Rollback();
+            }
+            catch (Exception ex) when (ex is IOException or LiteException)
+            {
+                // the reopen before the next commit deals with it
+            }
+
             throw;
         }
 
@@ -190,7 +210,7 @@ public sealed class PunchStore : IDisposable
         var low = from?.UtcDateTime ?? DateTime.MinValue;
         var high = to?.UtcDateTime ?? DateTime.MaxValue;
         var result = new List<Punch>(Math.Min(limit, 1000));
-        foreach (var doc in _punches.Find(LiteDB.Query.Between("at", low, high)))
+        foreach (var doc in PunchDocs.Find(LiteDB.Query.Between("at", low, high)))
         {
             if ((site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
             {
@@ -207,24 +227,24 @@ public sealed class PunchStore : IDisposable
 
     /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
     public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) =>
-        _punches.Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList();
+        PunchDocs.Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList();
 
     /// <summary>Punches that occurred after <paramref name="since"/> (to rebuild live state at start-up).</summary>
     public IEnumerable<Punch> OccurredSince(DateTimeOffset since) =>
-        _punches.Find(LiteDB.Query.GT("at", since.UtcDateTime)).Select(d => FromDocument(d).Punch);
+        PunchDocs.Find(LiteDB.Query.GT("at", since.UtcDateTime)).Select(d => FromDocument(d).Punch);
 
     /// <summary>Total punches stored.</summary>
-    public long Count => _punches.LongCount();
+    public long Count => PunchDocs.LongCount();
 
     /// <summary>A sink's persisted position in the stream.</summary>
-    public long GetCursor(string sink) => _cursors.FindById(sink)?["seq"].AsInt64 ?? 0;
+    public long GetCursor(string sink) => CursorDocs.FindById(sink)?["seq"].AsInt64 ?? 0;
 
     /// <summary>Moves a sink's position; not forced to disk (a sink that repeats itself after a crash is idempotent).</summary>
-    public void SetCursor(string sink, long seq) => _cursors.Upsert(new BsonDocument { ["_id"] = sink, ["seq"] = seq });
+    public void SetCursor(string sink, long seq) => CursorDocs.Upsert(new BsonDocument { ["_id"] = sink, ["seq"] = seq });
 
     /// <summary>The attendance days of a person (any site), oldest first.</summary>
     public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
-        _attendance.Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList();
+        AttendanceDocs.Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList();
 
     /// <summary>
     /// Dedupe lookup on the commit thread. The expression is parsed once and only its parameter
@@ -233,13 +253,13 @@ public sealed class PunchStore : IDisposable
     private bool ContainsEvent(string eventId)
     {
         _byEventId.Parameters["0"] = eventId;
-        return _punches.Exists(_byEventId);
+        return PunchDocs.Exists(_byEventId);
     }
 
     private AttendanceDay? StoredDay(string key)
     {
         _dayById.Parameters["0"] = key;
-        return _attendance.FindOne(_dayById);
+        return AttendanceDocs.FindOne(_dayById);
     }
 
     private static BsonDocument ToDocument(long seq, Punch punch)

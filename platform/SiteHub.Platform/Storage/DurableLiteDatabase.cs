@@ -12,8 +12,11 @@ public sealed class DurableLiteDatabase : IDisposable
     /// <summary>Checkpoint once the log has grown past this (bytes).</summary>
     public const long CheckpointLogBytes = 16 * 1024 * 1024;
 
-    private DurableLiteDatabase(LiteDatabase database, string dataFile)
+    private readonly BsonMapper _mapper;
+
+    private DurableLiteDatabase(LiteDatabase database, string dataFile, BsonMapper mapper)
     {
+        _mapper = mapper;
         Database = database;
         DataFile = dataFile;
         LogFile = Path.Combine(
@@ -22,7 +25,7 @@ public sealed class DurableLiteDatabase : IDisposable
     }
 
     /// <summary>The LiteDB database. Write only from the thread that calls <see cref="CommitDurably"/>.</summary>
-    public LiteDatabase Database { get; }
+    public LiteDatabase Database { get; private set; }
 
     /// <summary>The data file path.</summary>
     public string DataFile { get; }
@@ -35,13 +38,11 @@ public sealed class DurableLiteDatabase : IDisposable
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataFile))!;
         Directory.CreateDirectory(folder);
-        var database = new LiteDatabase(
-            new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct },
-            mapper ?? CreateMapper());
+        mapper ??= CreateMapper();
+        var database = OpenEngine(dataFile, mapper);
         try
         {
-            database.CheckpointSize = 0;
-            var durable = new DurableLiteDatabase(database, Path.GetFullPath(dataFile));
+            var durable = new DurableLiteDatabase(database, Path.GetFullPath(dataFile), mapper);
             DiskSync.File(durable.DataFile);
             DiskSync.Directory(folder);
             return durable;
@@ -51,6 +52,33 @@ public sealed class DurableLiteDatabase : IDisposable
             database.Dispose();
             throw;
         }
+    }
+
+    private static LiteDatabase OpenEngine(string dataFile, BsonMapper mapper)
+    {
+        var database = new LiteDatabase(new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct }, mapper);
+        database.CheckpointSize = 0;
+        return database;
+    }
+
+    /// <summary>
+    /// Closes and reopens the files. After a failed write (disk full, I/O error) LiteDB's engine
+    /// can stay unusable ("discarded page must be writable") even once the disk has space again;
+    /// reopening replays the log, which holds only whole committed transactions, and starts clean.
+    /// Call it from the writing thread, with no transaction open.
+    /// </summary>
+    public void Reopen()
+    {
+        try
+        {
+            Database.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // the old engine may fail to flush on its way out: what it had not committed is not ours to keep
+        }
+
+        Database = OpenEngine(DataFile, _mapper);
     }
 
     /// <summary>
