@@ -13,6 +13,16 @@ public sealed class ImportOptions
 
     /// <summary>The layout of the bank's payout files, when it is not the standard <c>payouts.csv</c>. Default: the standard layout.</summary>
     public ColumnMapping Payouts { get; set; } = new();
+
+    /// <summary>
+    /// A folder watched for the bank's payout files (<c>*.csv</c>): each is imported like an upload,
+    /// then moved to <c>processed/</c> (with <c>name.errors.txt</c> when rows were refused) or, when
+    /// unreadable, to <c>failed/</c>. Default none: no folder is watched.
+    /// </summary>
+    public string? DropFolder { get; set; }
+
+    /// <summary>How often the drop folder is looked at. Default 5 s.</summary>
+    public TimeSpan DropFolderPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>

@@ -22,8 +22,10 @@ public static class ImportsFeature
     {
         builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section)
             .Validate(o => IsSupported(o.Encoding), "Imports:Encoding must be auto, utf-8, gbk or gb18030")
+            .Validate(o => o.DropFolderPollInterval > TimeSpan.Zero, "Imports:DropFolderPollInterval must be positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<ImportService>();
+        builder.Services.AddHostedService<PayoutDropFolder>();
         return builder;
     }
 
