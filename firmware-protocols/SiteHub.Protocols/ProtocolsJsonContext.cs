@@ -19,6 +19,7 @@ namespace SiteHub.Protocols;
 [JsonSerializable(typeof(PunchBatch))]
 [JsonSerializable(typeof(BatchAck))]
 [JsonSerializable(typeof(GatewayStatus))]
+[JsonSerializable(typeof(SiteRoster))]
 [JsonSerializable(typeof(DeviceStatus))]
 [JsonSerializable(typeof(DeviceCommand))]
 [JsonSerializable(typeof(DeviceCommandReply))]

@@ -9,6 +9,7 @@ using SiteHub.Hub.Influx;
 using SiteHub.Hub.Ingest;
 using SiteHub.Hub.Telemetry;
 using SiteHub.Hub.Registry;
+using SiteHub.Hub.Rosters;
 using SiteHub.Platform.Hosting;
 using SiteHub.Platform.Telemetry;
 using SiteHub.Platform.Web;
@@ -34,6 +35,7 @@ public static class HubApp
         builder.AddImports();
         builder.AddAlerts();
         builder.AddCredit();
+        builder.AddRosterPublishing();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
         configureServices?.Invoke(builder.Services);

@@ -36,3 +36,15 @@ public sealed record GatewayStatus(
     int DevicesOffline,
     string Version,
     DateTimeOffset At);
+
+/// <summary>
+/// The site's real-name roster, published by the hub (retained) on <c>sitehub/v1/sites/{siteId}/roster</c>;
+/// the gateway enrols these people on its terminals. Only registry ids and names: no ID numbers.
+/// </summary>
+/// <param name="SiteId">The site.</param>
+/// <param name="Version">Changes whenever the content does (a hash of it): the gateway applies a version once.</param>
+/// <param name="Workers">The people who may enter the site now.</param>
+public sealed record SiteRoster(string SiteId, string Version, IReadOnlyList<SiteRosterWorker> Workers);
+
+/// <summary>One person on a site roster.</summary>
+public sealed record SiteRosterWorker(string Id, string Name);

@@ -18,6 +18,7 @@ public static class EnrolmentFeature
         builder.Services.AddSingleton<RosterStore>();
         builder.Services.AddSingleton<EnrolmentReconciler>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<EnrolmentReconciler>());
+        builder.Services.AddHostedService<HubRosterListener>();
         return builder;
     }
 

@@ -132,13 +132,36 @@ public sealed partial class UplinkService : BackgroundService
     private async Task OnConnectedAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         await client.SubscribeAsync(
-            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(UplinkTopics.Acks(_siteId), MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(UplinkTopics.Acks(_siteId), MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(UplinkTopics.Roster(_siteId), MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
             cancellationToken);
         await PublishStatusAsync(client, cancellationToken);
     }
 
+    /// <summary>Raised when the hub publishes the site's roster (on the MQTT client's thread).</summary>
+    public event Action<SiteRoster>? RosterReceived;
+
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
+        if (args.ApplicationMessage.Topic == UplinkTopics.Roster(_siteId))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(args.ApplicationMessage.Payload.ToArray(), ProtocolsJsonContext.Default.SiteRoster) is { } roster)
+                {
+                    RosterReceived?.Invoke(roster);
+                }
+            }
+            catch (JsonException ex)
+            {
+                LogBadAck(args.ApplicationMessage.Topic, ex.Message);
+            }
+
+            return Task.CompletedTask;
+        }
+
         try
         {
             var ack = JsonSerializer.Deserialize(args.ApplicationMessage.Payload.ToArray(), ProtocolsJsonContext.Default.BatchAck);
@@ -353,7 +376,7 @@ public sealed partial class UplinkService : BackgroundService
 
     private sealed record InFlightBatch(List<long> Seqs, DateTimeOffset SentAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed ack on {Topic}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed message from the hub on {Topic}: {Reason}")]
     private partial void LogBadAck(string topic, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The hub rejected punch {EventId}: {Reason}")]

@@ -30,7 +30,7 @@ public sealed partial class EmbeddedCentralBroker(
     IOptions<GatewaysOptions> gatewayCredentials,
     UplinkIngest ingest,
     GatewayDirectory gateways,
-    ILogger<EmbeddedCentralBroker> logger) : IHostedService, IAsyncDisposable
+    ILogger<EmbeddedCentralBroker> logger) : IHostedService, IAsyncDisposable, ICentralBrokerPublisher
 {
     private const string SiteItem = "site";
     private readonly ConcurrentDictionary<string, string> _siteByClient = new(StringComparer.Ordinal);
@@ -160,6 +160,17 @@ public sealed partial class EmbeddedCentralBroker(
             args.CloseConnection = true;
             LogCommitFailed(ex, site);
         }
+    }
+
+    /// <summary>Injects a message of the hub's own (rosters) into the broker.</summary>
+    public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        if (_server is null)
+        {
+            throw new InvalidOperationException("the central broker has not started yet");
+        }
+
+        await _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

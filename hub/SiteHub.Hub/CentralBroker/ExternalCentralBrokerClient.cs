@@ -19,7 +19,7 @@ namespace SiteHub.Hub.CentralBroker;
 /// ACL file in the deployment). Several hubs may share the broker: each takes only its sites.
 /// </summary>
 /// <remarks>A failed commit drops the link so the broker redelivers the unacked messages.</remarks>
-public sealed partial class ExternalCentralBrokerClient : IHostedService, IAsyncDisposable
+public sealed partial class ExternalCentralBrokerClient : IHostedService, IAsyncDisposable, ICentralBrokerPublisher
 {
     private readonly CentralBrokerOptions _options;
     private readonly UplinkIngest _ingest;
@@ -99,6 +99,17 @@ public sealed partial class ExternalCentralBrokerClient : IHostedService, IAsync
                 _logger.LogDebug(disconnectError, "Disconnect after a failed commit failed");
             }
         }
+    }
+
+    /// <summary>Publishes a message of the hub's own (rosters) through the link.</summary>
+    public async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        if (_supervisor.State != MqttLinkState.Connected)
+        {
+            throw new InvalidOperationException("the central broker is not connected");
+        }
+
+        await _supervisor.Client.PublishAsync(message, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

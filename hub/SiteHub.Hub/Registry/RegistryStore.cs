@@ -43,7 +43,11 @@ public sealed class RegistryStore(RegistryDatabase database, TimeProvider clock)
                 .Select(c => new ContractorDoc { Id = c, UpdatedAt = now }));
             return 0;
         });
+        Changed?.Invoke();
     }
+
+    /// <summary>Raised after projects or workers changed (the site rosters may have).</summary>
+    public event Action? Changed;
 
     /// <summary>Stores roster entries (an entry of the same worker and project is replaced), their employers and teams.</summary>
     public void UpsertWorkers(IReadOnlyCollection<RosterEntry> entries)
@@ -59,6 +63,7 @@ public sealed class RegistryStore(RegistryDatabase database, TimeProvider clock)
                 .DistinctBy(t => t.Id, StringComparer.Ordinal));
             return 0;
         });
+        Changed?.Invoke();
     }
 
     /// <summary>Whether a payout with this transaction id was imported.</summary>

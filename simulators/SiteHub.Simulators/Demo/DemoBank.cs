@@ -13,7 +13,7 @@ namespace SiteHub.Simulators.Demo;
 /// and roster of the simulated workers at start, and after the first simulated day a bank
 /// payout file for the attendance the hub recorded, with anomalies planted.
 /// </summary>
-internal sealed class DemoBank(HttpClient hubApi, string siteId, IReadOnlyList<string> workerIds, TimeProvider clock)
+public sealed class DemoBank(HttpClient hubApi, string siteId, IReadOnlyList<string> workerIds, TimeProvider clock)
 {
     public const string ProjectId = "demo-project";
     private const int Seed = 2026;
