@@ -70,7 +70,7 @@ public static class DemoCommand
               Hub REST API      http://127.0.0.1:{hubPort}/api/sites   (user admin, password {DemoPassword})
               Alerts            http://127.0.0.1:{hubPort}/api/alerts?status=open   (the bank's payouts arrive after the first simulated day)
               Reconciliation    http://127.0.0.1:{hubPort}/api/projects/{DemoBank.ProjectId}/reconciliation/{DateTime.UtcNow.AddHours(8):yyyy-MM}
-              Gateway REST API  http://127.0.0.1:{gatewayPort}/api/devices
+              Gateway web UI    http://127.0.0.1:{gatewayPort}/   (admin / {DemoPassword}; REST under /api)
               Central broker    mqtt://127.0.0.1:{centralBrokerPort}   Site broker mqtt://127.0.0.1:{siteBrokerPort}
               Simulated site    {devices} face terminals, {workers} workers, a working day every {dayLength.TotalMinutes:0.#} min
 
@@ -115,7 +115,7 @@ public static class DemoCommand
         try
         {
             var headcount = await hubApi.GetFromJsonAsync<HeadcountDto>($"/api/sites/{siteId}/headcount", cancellationToken);
-            var punches = await hubApi.GetFromJsonAsync<List<object>>($"/api/punches?site={siteId}&limit=10000", cancellationToken);
+            var punches = await hubApi.GetFromJsonAsync<List<object>>($"/api/punches?site={siteId}&limit=100000", cancellationToken);
             Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] punches recorded {fleet.Recorded}, acked by gateway {fleet.Acked}, at hub {punches?.Count}; on site now {headcount?.OnSite}");
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

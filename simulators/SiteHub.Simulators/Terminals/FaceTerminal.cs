@@ -23,6 +23,7 @@ public sealed class FaceTerminal : IAsyncDisposable
     private readonly TimeProvider _clock;
     private Task? _loop;
     private long _seq;
+    private long _recorded;
 
     /// <param name="sn">The serial (also the MQTT user name and client id).</param>
     /// <param name="secret">The device secret registered at the gateway.</param>
@@ -73,7 +74,7 @@ public sealed class FaceTerminal : IAsyncDisposable
     public int Cached => _cache.Count;
 
     /// <summary>Punches recorded so far.</summary>
-    public long Recorded => Interlocked.Read(ref _seq);
+    public long Recorded => Interlocked.Read(ref _recorded);
 
     /// <summary>Connect results that were refusals (wrong secret, unknown device).</summary>
     public MqttClientConnectResultCode? LastConnectResult { get; private set; }
@@ -89,7 +90,7 @@ public sealed class FaceTerminal : IAsyncDisposable
     /// <summary>Records a punch now (or at <paramref name="at"/>); it is sent when the link allows.</summary>
     public DevicePunch Punch(string person, Direction direction, DateTimeOffset? at = null, VerifyMode mode = VerifyMode.Face)
     {
-        var punch = new DevicePunch(Sn, Interlocked.Increment(ref _seq), person, at ?? _clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)), direction, mode, 36.5, 0.98);
+        var punch = new DevicePunch(Sn, NextSeq(), person, at ?? _clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)), direction, mode, 36.5, 0.98);
         _cache.Enqueue(punch);
         if (_wake.CurrentCount == 0)
         {
@@ -97,6 +98,12 @@ public sealed class FaceTerminal : IAsyncDisposable
         }
 
         return punch;
+    }
+
+    private long NextSeq()
+    {
+        Interlocked.Increment(ref _recorded);
+        return Interlocked.Increment(ref _seq);
     }
 
     private async Task RunAsync(CancellationToken stop)
