@@ -71,6 +71,31 @@ public sealed class OutboxStoreTests
     }
 
     [Fact]
+    public async Task Delivered_punches_past_the_retention_are_pruned_and_pending_ones_never()
+    {
+        using var folder = new TempFolder();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        using var outbox = new OutboxStore(folder.Path, clock, NullLogger<OutboxStore>.Instance);
+        for (var i = 1; i <= 10; i++)
+        {
+            await outbox.AppendAsync([MakePunch("D1", i)], Token);
+        }
+
+        var firstSix = outbox.ReadPending(0, 6, new HashSet<long>());
+        await outbox.MarkDeliveredAsync(firstSix.ConvertAll(e => e.Seq), Token);
+        clock.Advance(TimeSpan.FromDays(8));
+        await outbox.AppendAsync([MakePunch("D1", 11)], Token);
+
+        Assert.Equal(0, await outbox.PruneDeliveredAsync(clock.GetUtcNow() - TimeSpan.FromDays(9), 1000, Token));
+        Assert.Equal(6, await outbox.PruneDeliveredAsync(clock.GetUtcNow() - TimeSpan.FromDays(7), 1000, Token));
+
+        var counts = outbox.Counts();
+        Assert.Equal(5, counts.Pending);
+        Assert.Equal(0, counts.Delivered);
+        Assert.Equal(5, outbox.ReadPending(0, 100, new HashSet<long>()).Count);
+    }
+
+    [Fact]
     public async Task Commit_callers_wait_for_the_commit_and_all_fail_when_it_fails()
     {
         var release = new ManualResetEventSlim();

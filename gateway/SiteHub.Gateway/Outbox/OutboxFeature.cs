@@ -14,6 +14,11 @@ public static class OutboxFeature
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataPath,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<OutboxStore>>()));
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.RetainDelivered > TimeSpan.Zero, "Outbox:RetainDelivered must be positive")
+            .Validate(o => o.PruneInterval > TimeSpan.Zero, "Outbox:PruneInterval must be positive")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<OutboxPruner>();
         builder.Services.AddSingleton<IngestCounters>();
         builder.Services.AddSingleton<DeviceIngest>();
         return builder;

@@ -45,6 +45,7 @@ public enum OutboxWriteOutcome
     AlreadyPresent,
     Quarantined,
     MarkedDelivered,
+    Pruned,
 }
 
 /// <summary>
@@ -106,6 +107,16 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Keeps an undecodable payload with the reason; completes once it is on disk.</summary>
     public Task<OutboxWriteOutcome> QuarantineAsync(QuarantinedPayload payload, CancellationToken cancellationToken = default) =>
         _committer.SubmitAsync(new OutboxWrite.Quarantine(payload), cancellationToken);
+
+    /// <summary>Punches deleted by the last commit that pruned.</summary>
+    public int LastPruned { get; private set; }
+
+    /// <summary>Deletes up to <paramref name="max"/> of the oldest punches the hub acked before <paramref name="deliveredBefore"/>; returns how many.</summary>
+    public async Task<int> PruneDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken = default)
+    {
+        await _committer.SubmitAsync(new OutboxWrite.Prune(deliveredBefore, max), cancellationToken);
+        return LastPruned;
+    }
 
     /// <summary>Marks punches delivered (the hub acked them).</summary>
     public Task<OutboxWriteOutcome> MarkDeliveredAsync(IReadOnlyList<long> seqs, CancellationToken cancellationToken = default) =>
@@ -179,6 +190,7 @@ public sealed class OutboxStore : IDisposable
 
         var seqBefore = _nextSeq;
         long pendingDelta = 0;
+        var prunedCount = 0;
         _db.Database.BeginTrans();
         try
         {
@@ -230,13 +242,30 @@ public sealed class OutboxStore : IDisposable
 
                         outcomes[i] = OutboxWriteOutcome.MarkedDelivered;
                         break;
+                    case OutboxWrite.Prune prune:
+                        // Punches are delivered roughly in the order they came, so the old delivered ones
+                        // are a prefix by seq: walk it and stop at the first one still pending or recent.
+                        foreach (var doc in PunchDocs.Find(Query.All("_id", Query.Ascending), limit: prune.Max).ToList())
+                        {
+                            if (!doc["pending"].IsNull || doc["dlv"].AsDateTime >= prune.DeliveredBefore.UtcDateTime)
+                            {
+                                break;
+                            }
+
+                            PunchDocs.Delete(doc["_id"]);
+                            prunedCount++;
+                        }
+
+                        outcomes[i] = OutboxWriteOutcome.Pruned;
+                        break;
                 }
             }
 
-            if (writes.All(w => w is OutboxWrite.Delivered))
+            if (writes.All(w => w is OutboxWrite.Delivered or OutboxWrite.Prune))
             {
-                // Delivery marks need no fsync of their own: lost in a power cut, the punches are
-                // resent and the hub dedupes them. The next durable commit carries them to disk.
+                // Delivery marks and pruning need no fsync of their own: lost in a power cut, the
+                // punches are resent (the hub dedupes) or pruned again. The next durable commit
+                // carries them to disk.
                 _db.Database.Commit();
             }
             else
@@ -261,6 +290,7 @@ public sealed class OutboxStore : IDisposable
         }
 
         Interlocked.Add(ref _pendingCount, pendingDelta);
+        LastPruned = prunedCount;
         if (committed.Count > 0)
         {
             Committed?.Invoke(committed);
@@ -320,4 +350,7 @@ public abstract record OutboxWrite
 
     /// <summary>Punches the hub acked.</summary>
     public sealed record Delivered(IReadOnlyList<long> Seqs) : OutboxWrite;
+
+    /// <summary>Delete up to <paramref name="Max"/> of the oldest punches delivered before <paramref name="DeliveredBefore"/>.</summary>
+    public sealed record Prune(DateTimeOffset DeliveredBefore, int Max) : OutboxWrite;
 }
