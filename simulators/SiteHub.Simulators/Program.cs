@@ -49,10 +49,11 @@ var loadGatewayApi = new Option<string?>("--gateway") { Description = "A running
 var loadBroker = new Option<string?>("--broker") { Description = "With --gateway: its site broker host:port" };
 var loadPassword = new Option<string?>("--admin-password") { Description = "With --gateway: its admin password" };
 var loadOut = new Option<string?>("--out") { Description = "Write the results as JSON to this file" };
+var loadBaselines = new Option<bool>("--baselines") { Description = "Also measure, in the same run, a bare MQTTnet broker and LiteDB's raw durable inserts for the same load" };
 var loadDevices = new Option<int>("--devices") { Description = "Simulated terminals", DefaultValueFactory = _ => 100 };
 var load = new Command("load", "Benchmark: drive a gateway with simulated terminals and measure acks, latency, CPU, memory, backlog")
 {
-    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut,
+    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines,
 };
 load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "sitehub-v1"
     ? Task.FromResult(Fail("load drives sitehub-v1 terminals only so far"))
@@ -65,6 +66,7 @@ load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "si
         parse.GetValue(loadPassword),
         parse.GetValue(loadBroker),
         parse.GetValue(loadOut),
+        parse.GetValue(loadBaselines),
         cancellationToken));
 root.Subcommands.Add(load);
 

@@ -31,7 +31,15 @@ public sealed record LoadResult(
     double EndToEndP99Ms,
     double CpuSeconds,
     double PeakRssMb,
-    IReadOnlyList<long> BacklogPerSecond);
+    IReadOnlyList<long> BacklogPerSecond,
+    BaselineResult? Baselines = null)
+{
+    /// <summary>SiteHub's durable acks as a fraction of a bare broker's acks for the same load.</summary>
+    public double? FractionOfBareBroker => Baselines is { BareMqttnetAckedPerSecond: > 0 } b ? Math.Round(AckedPerSecond / b.BareMqttnetAckedPerSecond, 3) : null;
+
+    /// <summary>SiteHub's durable acks as a fraction of LiteDB's raw durable insert rate.</summary>
+    public double? FractionOfLiteDb => Baselines is { LiteDbInsertsPerSecond: > 0 } b ? Math.Round(AckedPerSecond / b.LiteDbInsertsPerSecond, 3) : null;
+}
 
 /// <summary>
 /// <c>load</c>: drives a gateway with simulated sitehub-v1 terminals at a set rate and measures
@@ -44,9 +52,14 @@ public static class LoadCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> RunAsync(int devices, double rate, TimeSpan duration, int batch, string? gatewayApiUrl, string? adminPassword, string? broker, string? outFile, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int devices, double rate, TimeSpan duration, int batch, string? gatewayApiUrl, string? adminPassword, string? broker, string? outFile, bool baselines, CancellationToken cancellationToken)
     {
         var result = await MeasureAsync(devices, rate, duration, batch, gatewayApiUrl, adminPassword, broker, cancellationToken);
+        if (baselines)
+        {
+            result = result with { Baselines = await Baselines.MeasureAsync(devices, rate, duration, batch, result.Acked, cancellationToken) };
+        }
+
         var json = JsonSerializer.Serialize(result, Indented);
         Console.WriteLine(json);
         if (outFile is not null)
