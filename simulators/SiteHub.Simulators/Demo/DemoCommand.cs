@@ -23,10 +23,10 @@ public static class DemoCommand
     public static async Task<int> RunAsync(int devices, int workers, TimeSpan dayLength, string dataPath, TimeSpan? duration, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataPath);
-        var hubPort = FreePort();
-        var gatewayPort = FreePort();
-        var centralBrokerPort = FreePort();
-        var siteBrokerPort = FreePort();
+        var hubPort = LoopbackPort.Free();
+        var gatewayPort = LoopbackPort.Free();
+        var centralBrokerPort = LoopbackPort.Free();
+        var siteBrokerPort = LoopbackPort.Free();
         const string SiteId = "demo-site";
         const string GatewayPassword = "demo-gateway-pw";
 
@@ -140,12 +140,6 @@ public static class DemoCommand
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record HeadcountDto(string SiteId, int OnSite, DateTimeOffset AsOf);
 }

@@ -30,10 +30,7 @@ public static class Baselines
 
     private static async Task<double> BareBrokerAsync(int devices, double rate, TimeSpan duration, int batch, CancellationToken cancellationToken)
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPort.Free();
         using var server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
             .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(port).Build());
         await server.StartAsync();

@@ -81,7 +81,7 @@ public static class LoadCommand
         var data = Directory.CreateTempSubdirectory("sitehub-load-").FullName;
         try
         {
-            var (hubPort, gatewayPort, centralPort, sitePort) = (FreePort(), FreePort(), FreePort(), FreePort());
+            var (hubPort, gatewayPort, centralPort, sitePort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
             const string Password = "load-admin-pw";
             await using var hub = HubApp.Build(["--urls", $"http://127.0.0.1:{hubPort}", $"--Hub:DataPath={Path.Combine(data, "hub")}", $"--CentralBroker:Port={centralPort}",
                 $"--Admin:Password={Password}", "--Gateways:load-site:Password=load-gateway-pw", "--Serilog:MinimumLevel:Default=Warning"]);
@@ -188,10 +188,4 @@ public static class LoadCommand
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

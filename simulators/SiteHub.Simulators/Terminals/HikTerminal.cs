@@ -91,7 +91,7 @@ public sealed class HikTerminal : IAsyncDisposable
             return;
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
@@ -250,12 +250,6 @@ public sealed class HikTerminal : IAsyncDisposable
         await http.Response.WriteAsync("""{"statusCode":1,"statusString":"OK","subStatusCode":"ok"}""", http.RequestAborted);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         TerminalCache.WaitDrainedAsync(() => Cached, timeout, cancellationToken);
