@@ -140,6 +140,5 @@ public static class DemoCommand
         }
     }
 
-
     private sealed record HeadcountDto(string SiteId, int OnSite, DateTimeOffset AsOf);
 }

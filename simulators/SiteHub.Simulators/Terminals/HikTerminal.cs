@@ -250,7 +250,6 @@ public sealed class HikTerminal : IAsyncDisposable
         await http.Response.WriteAsync("""{"statusCode":1,"statusString":"OK","subStatusCode":"ok"}""", http.RequestAborted);
     }
 
-
     public Task<bool> WaitDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         TerminalCache.WaitDrainedAsync(() => Cached, timeout, cancellationToken);
 
