@@ -22,8 +22,11 @@
   function drawChart(svg, points) {
     while (svg.firstChild) { svg.firstChild.remove(); }
     const w = 300, h = 80, pad = 4;
-    const now = Date.now(), from = now - 24 * 3600 * 1000;
+    const now = Date.now();
     const pts = (points || []).map((p) => ({ t: new Date(p.at).getTime(), v: p.onSite })).filter((p) => !isNaN(p.t));
+    // The last 24 hours at most; a young history is drawn over its last hour so it stays readable.
+    const first = pts.length ? pts[0].t : now;
+    const from = Math.max(now - 24 * 3600 * 1000, Math.min(first, now - 3600 * 1000));
     const max = Math.max(1, ...pts.map((p) => p.v));
     const x = (t) => pad + (Math.min(Math.max(t, from), now) - from) / (now - from) * (w - 2 * pad);
     const y = (v) => h - pad - v / max * (h - 2 * pad);
