@@ -190,6 +190,8 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     public const string AdminPassword = "hub-ui-admin-pw";
     public const string GatewayPassword = "gateway-pw-a";
     private readonly TempFolder _folder;
+    private readonly ConcurrentBag<BatchAck> _acks = [];
+    private IMqttClient? _gateway;
     private long _batch;
 
     private HubUiUnderTest(WebApplication app, TempFolder folder, int httpPort, int brokerPort)
@@ -247,30 +249,34 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     public static Punch Punch(string siteId, long seq, string person, Direction direction, DateTimeOffset at) =>
         new DevicePunch("T-1", seq, person, at, direction, VerifyMode.Face).ToPunch(siteId, "gate-1", direction, at, "sitehub-v1");
 
-    /// <summary>Publishes punches as the site's gateway and waits for the hub's ack.</summary>
+    /// <summary>Publishes punches as the site's gateway (which stays connected, as a gateway does) and waits for the hub's ack.</summary>
     public async Task PublishAsync(string siteId, IReadOnlyList<Punch> punches)
     {
         var token = TestContext.Current.CancellationToken;
-        using var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(
-            new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", BrokerPort).WithClientId("gateway-" + siteId).WithCredentials(siteId, GatewayPassword).Build(), token);
-        var acks = new ConcurrentBag<BatchAck>();
-        client.ApplicationMessageReceivedAsync += e =>
+        if (_gateway is null)
         {
-            acks.Add(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
-            return Task.CompletedTask;
-        };
-        await client.SubscribeAsync(UplinkTopics.Acks(siteId), MqttQualityOfServiceLevel.AtLeastOnce, token);
-        var batch = new PunchBatch(siteId, $"{siteId}-ui-{Interlocked.Increment(ref _batch)}", punches);
-        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(UplinkTopics.Punches(siteId))
+            _gateway = new MqttClientFactory().CreateMqttClient();
+            await _gateway.ConnectAsync(
+                new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", BrokerPort).WithClientId("gateway-" + siteId).WithCredentials(siteId, GatewayPassword).Build(), token);
+            _gateway.ApplicationMessageReceivedAsync += e =>
+            {
+                _acks.Add(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
+                return Task.CompletedTask;
+            };
+            await _gateway.SubscribeAsync(UplinkTopics.Acks(siteId), MqttQualityOfServiceLevel.AtLeastOnce, token);
+        }
+
+        var batchId = $"{siteId}-ui-{Interlocked.Increment(ref _batch)}";
+        var batch = new PunchBatch(siteId, batchId, punches);
+        await _gateway.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(UplinkTopics.Punches(siteId))
             .WithPayload(JsonSerializer.SerializeToUtf8Bytes(batch, ProtocolsJsonContext.Default.PunchBatch))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), token);
-        await TestEnvironment.WaitUntilAsync(() => !acks.IsEmpty, TimeSpan.FromSeconds(30), "the hub's ack", token);
-        await client.DisconnectAsync(cancellationToken: token);
+        await TestEnvironment.WaitUntilAsync(() => _acks.Any(a => a.BatchId == batchId), TimeSpan.FromSeconds(30), "the hub's ack", token);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _gateway?.Dispose();
         Api.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
