@@ -78,6 +78,18 @@ public sealed class HubUiTests
 
         await hub.PublishAsync("site-a", [HubUiUnderTest.Punch("site-a", 4, "w1", Direction.Out, now)]);
         await Assertions.Expect(card.Locator("[data-f=onSite]")).ToHaveTextAsync("2");
+
+        // The site's page: who is on site (masked ids), the punches and the month's table with its CSV.
+        await hub.ImportAsync("roster", Roster);
+        await card.Locator("a[data-f=siteId]").ClickAsync();
+        await Assertions.Expect(page.Locator("#site-onsite")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#people tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#punches tbody tr")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("#rec-P1")).ToContainTextAsync("张三");
+        await chromium.ScreenshotAsync("hub", "site");
+        var csv = await page.APIRequest.GetAsync(await page.Locator("#csv-P1").GetAttributeAsync("href") ?? "/missing");
+        Assert.Equal(200, csv.Status);
+        Assert.Contains("worker_id,name,days,expected,paid,status", await csv.TextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,38 +105,42 @@ public static class AlertsFeature
                 return ApiInput.Invalid("month", "must be a month YYYY-MM");
             }
 
-            var result = live.Query(engine =>
-            {
-                var ledger = engine.Ledger;
-                if (!ledger.Projects.TryGetValue(id, out var project))
-                {
-                    return null;
-                }
-
-                var due = WagePolicy.DueDate(project, wageMonth);
-                var workers = ledger.RosterOf(id)
-                    .Where(e => e.StartDate <= wageMonth.Last && (e.EndDate is null || e.EndDate >= wageMonth.First))
-                    .OrderBy(e => e.WorkerId, StringComparer.Ordinal)
-                    .Select(e =>
-                    {
-                        var figures = ledger.FiguresOf(e.WorkerId, id, wageMonth, engine.AsOf);
-                        var days = figures?.AttendedDays ?? 0;
-                        var types = ledger.Evaluate(new Scope(ScopeKind.WorkerMonth, id, e.WorkerId, wageMonth), engine.AsOf).Select(a => a.Type.Code()).ToList();
-                        var status = types.Count > 0 ? string.Join(",", types)
-                            : days == 0 && (figures?.Paid ?? 0m) == 0m ? "no attendance"
-                            : engine.AsOf <= due && (figures?.Paid ?? 0m) < (figures?.Expected ?? 0m) ? "not due"
-                            : "ok";
-                        return new WorkerReconciliationJson(e.WorkerId, e.Name, days, figures?.Expected ?? 0m, figures?.Paid ?? 0m, status);
-                    })
-                    .ToList();
-                return new ProjectReconciliationJson(id, wageMonth.ToString(), engine.AsOf, due, workers.Sum(w => w.Expected), workers.Sum(w => w.Paid), workers);
-            });
+            var result = ProjectMonth(live, id, wageMonth);
             return result is null ? ApiInput.NotFound($"no project '{id}'") : Results.Json(result, json.ProjectReconciliationJson);
         });
 
         app.MapGet("/api/reconciliation/state", (LiveReconciler live) => Results.Json(live.State, json.ReconciliationState));
         return app;
     }
+
+    /// <summary>A project's month, worker by worker (the table of <c>GET /api/projects/{id}/reconciliation/{month}</c>); null when there is no such project.</summary>
+    public static ProjectReconciliationJson? ProjectMonth(LiveReconciler live, string id, YearMonth wageMonth) =>
+        live.Query(engine =>
+        {
+            var ledger = engine.Ledger;
+            if (!ledger.Projects.TryGetValue(id, out var project))
+            {
+                return null;
+            }
+
+            var due = WagePolicy.DueDate(project, wageMonth);
+            var workers = ledger.RosterOf(id)
+                .Where(e => e.StartDate <= wageMonth.Last && (e.EndDate is null || e.EndDate >= wageMonth.First))
+                .OrderBy(e => e.WorkerId, StringComparer.Ordinal)
+                .Select(e =>
+                {
+                    var figures = ledger.FiguresOf(e.WorkerId, id, wageMonth, engine.AsOf);
+                    var days = figures?.AttendedDays ?? 0;
+                    var types = ledger.Evaluate(new Scope(ScopeKind.WorkerMonth, id, e.WorkerId, wageMonth), engine.AsOf).Select(a => a.Type.Code()).ToList();
+                    var status = types.Count > 0 ? string.Join(",", types)
+                        : days == 0 && (figures?.Paid ?? 0m) == 0m ? "no attendance"
+                        : engine.AsOf <= due && (figures?.Paid ?? 0m) < (figures?.Expected ?? 0m) ? "not due"
+                        : "ok";
+                    return new WorkerReconciliationJson(e.WorkerId, e.Name, days, figures?.Expected ?? 0m, figures?.Paid ?? 0m, status);
+                })
+                .ToList();
+            return new ProjectReconciliationJson(id, wageMonth.ToString(), engine.AsOf, due, workers.Sum(w => w.Expected), workers.Sum(w => w.Paid), workers);
+        });
 
     private static async Task<IResult> ChangeAsync(string id, HttpContext context, AlertStore alerts, Func<AlertDoc, string, string?, DateTimeOffset, AlertDoc> step, CancellationToken cancellationToken)
     {

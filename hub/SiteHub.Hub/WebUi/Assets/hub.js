@@ -76,6 +76,7 @@
     const state = card.querySelector("[data-f=gateway]");
     state.className = "state " + (s.gatewayConnected ? "ok" : "bad");
     card.dataset.onSite = s.onSite;
+    card.querySelector("[data-f=siteId]").href = "/sites/" + encodeURIComponent(s.siteId);
     drawChart(card.querySelector("svg.chart"), s.today);
   }
 
