@@ -125,6 +125,12 @@ public sealed class HubUiTests
 
         await page.GotoAsync("/audit");
         await Assertions.Expect(page.Locator("#audit")).ToContainTextAsync("alert-resolved");
+
+        // The contractors' credit, with the reasons.
+        await page.GotoAsync("/contractors");
+        await Assertions.Expect(page.Locator("#contractors")).ToContainTextAsync("中建三局");
+        await Assertions.Expect(page.Locator("#contractors")).ToContainTextAsync("PAID_WITHOUT_ATTENDANCE");
+        await chromium.ScreenshotAsync("hub", "contractors");
     }
 
     [Fact]
