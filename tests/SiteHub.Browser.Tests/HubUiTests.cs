@@ -117,6 +117,12 @@ public sealed class HubUiTests
         await Assertions.Expect(page.Locator("#payouts")).ToContainTextAsync("T1");
         await Assertions.Expect(page.Locator("#payouts")).Not.ToContainTextAsync("11010519491231002X");
         await chromium.ScreenshotAsync("hub", "alert");
+        await page.ClickAsync("#worker-link");
+        await Assertions.Expect(page.Locator("#calendar td[data-date='2024-03-01']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#payouts")).ToContainTextAsync("T1");
+        await Assertions.Expect(page.Locator("#worker-alerts")).ToContainTextAsync("PAID_WITHOUT_ATTENDANCE");
+        await chromium.ScreenshotAsync("hub", "worker");
+        await page.GoBackAsync();
         await page.FillAsync("#comment", "工资已核实");
         await page.ClickAsync("#resolve");
         await Assertions.Expect(page.Locator("#alert-status")).ToHaveTextAsync("已解决");

@@ -63,39 +63,9 @@ public static class AlertsFeature
                 return ApiInput.Invalid("month", "must be a month YYYY-MM");
             }
 
-            var enrolments = registry.EnrolmentsOf(id);
-            if (enrolments.Count == 0)
-            {
-                return ApiInput.NotFound($"no worker '{id}'");
-            }
-
-            var (asOf, projects, payouts) = live.Query(engine =>
-            {
-                var ledger = engine.Ledger;
-                var projects = new List<WorkerProjectMonthJson>();
-                var payouts = new List<PayoutJson>();
-                foreach (var enrolment in enrolments)
-                {
-                    if (!ledger.Projects.TryGetValue(enrolment.ProjectId, out var project))
-                    {
-                        continue;
-                    }
-
-                    var figures = ledger.FiguresOf(id, project.ProjectId, wageMonth, engine.AsOf);
-                    var days = ledger.AttendanceOf(id, project.ProjectId, wageMonth, engine.AsOf)
-                        .Select(d => new AttendanceDayJson(d.Date, d.FirstIn, d.LastOut, d.WorkedHours is { } h ? Math.Round(h.TotalHours, 2) : null)).ToList();
-                    var expected = figures?.Expected ?? WagePolicy.ExpectedPay(enrolment.ToEntry(), wageMonth, 0);
-                    projects.Add(new WorkerProjectMonthJson(project.ProjectId, figures?.AttendedDays ?? 0, expected, figures?.Paid ?? 0m,
-                        WagePolicy.DueDate(project, wageMonth), days));
-                    payouts.AddRange(ledger.PayoutsOf(id, project.ProjectId, wageMonth, engine.AsOf).Select(p => new PayoutJson(
-                        p.Payout.TxnId, project.ProjectId, p.Payout.Amount, p.Succeeded ? "SUCCESS" : "FAILED", p.PaidDate, p.Payout.PayerAccountMasked, p.FromWageAccount,
-                        p.Payout.PayeeName, p.Payout.PayeeIdMasked, p.Payout.PayeeAccountMasked, p.Link == PayoutLink.IdNumber ? "id_number" : "bank_account")));
-                }
-
-                return (engine.AsOf, projects, payouts);
-            });
-            var found = alerts.Query(new AlertFilter(WorkerId: id, WageMonth: wageMonth.ToString())).Select(a => AlertJsonWithLifecycle.From(a)).ToList();
-            return Results.Json(new WorkerMonthJson(id, wageMonth.ToString(), asOf, projects, payouts, found), json.WorkerMonthJson);
+            return WorkerMonth(id, wageMonth, registry, live, alerts) is { } result
+                ? Results.Json(result, json.WorkerMonthJson)
+                : ApiInput.NotFound($"no worker '{id}'");
         });
 
         app.MapGet("/api/projects/{id}/reconciliation/{month}", (string id, string month, LiveReconciler live) =>
@@ -141,6 +111,44 @@ public static class AlertsFeature
                 .ToList();
             return new ProjectReconciliationJson(id, wageMonth.ToString(), engine.AsOf, due, workers.Sum(w => w.Expected), workers.Sum(w => w.Paid), workers);
         });
+
+    /// <summary>A worker's month (the answer of <c>GET /api/workers/{id}/months/{month}</c>); null when there is no such worker.</summary>
+    public static WorkerMonthJson? WorkerMonth(string id, YearMonth wageMonth, RegistryStore registry, LiveReconciler live, AlertStore alerts)
+    {
+        var enrolments = registry.EnrolmentsOf(id);
+        if (enrolments.Count == 0)
+        {
+            return null;
+        }
+
+        var (asOf, projects, payouts) = live.Query(engine =>
+        {
+            var ledger = engine.Ledger;
+            var projects = new List<WorkerProjectMonthJson>();
+            var payouts = new List<PayoutJson>();
+            foreach (var enrolment in enrolments)
+            {
+                if (!ledger.Projects.TryGetValue(enrolment.ProjectId, out var project))
+                {
+                    continue;
+                }
+
+                var figures = ledger.FiguresOf(id, project.ProjectId, wageMonth, engine.AsOf);
+                var days = ledger.AttendanceOf(id, project.ProjectId, wageMonth, engine.AsOf)
+                    .Select(d => new AttendanceDayJson(d.Date, d.FirstIn, d.LastOut, d.WorkedHours is { } h ? Math.Round(h.TotalHours, 2) : null)).ToList();
+                var expected = figures?.Expected ?? WagePolicy.ExpectedPay(enrolment.ToEntry(), wageMonth, 0);
+                projects.Add(new WorkerProjectMonthJson(project.ProjectId, figures?.AttendedDays ?? 0, expected, figures?.Paid ?? 0m,
+                    WagePolicy.DueDate(project, wageMonth), days));
+                payouts.AddRange(ledger.PayoutsOf(id, project.ProjectId, wageMonth, engine.AsOf).Select(p => new PayoutJson(
+                    p.Payout.TxnId, project.ProjectId, p.Payout.Amount, p.Succeeded ? "SUCCESS" : "FAILED", p.PaidDate, p.Payout.PayerAccountMasked, p.FromWageAccount,
+                    p.Payout.PayeeName, p.Payout.PayeeIdMasked, p.Payout.PayeeAccountMasked, p.Link == PayoutLink.IdNumber ? "id_number" : "bank_account")));
+            }
+
+            return (engine.AsOf, projects, payouts);
+        });
+        var found = alerts.Query(new AlertFilter(WorkerId: id, WageMonth: wageMonth.ToString())).Select(a => AlertJsonWithLifecycle.From(a)).ToList();
+        return new WorkerMonthJson(id, wageMonth.ToString(), asOf, projects, payouts, found);
+    }
 
     private static async Task<IResult> ChangeAsync(string id, HttpContext context, AlertStore alerts, Func<AlertDoc, string, string?, DateTimeOffset, AlertDoc> step, CancellationToken cancellationToken)
     {
