@@ -8,6 +8,7 @@ using SiteHub.Hub.Imports;
 using SiteHub.Hub.Influx;
 using SiteHub.Hub.Ingest;
 using SiteHub.Hub.Telemetry;
+using SiteHub.Hub.WebUi;
 using SiteHub.Hub.Registry;
 using SiteHub.Hub.Rosters;
 using SiteHub.Platform.Hosting;
@@ -37,10 +38,12 @@ public static class HubApp
         builder.AddCredit();
         builder.AddRosterPublishing();
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
+        builder.AddHubUi(); // after Basic: its policy scheme becomes the default (Basic for scripts, cookie for people)
         builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseHubUi();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health").AllowAnonymous();
@@ -52,6 +55,7 @@ public static class HubApp
         app.MapImportsApi();
         app.MapAlertsApi();
         app.MapCreditApi();
+        app.MapHubUi();
 
         // Headcount must see punches from the first commit on.
         app.Services.GetRequiredService<HeadcountTracker>();

@@ -5,7 +5,7 @@ namespace SiteHub.Browser.Tests;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (never a downloaded browser), one per test, with a
-/// tablet-sized page; screenshots go to <c>artifacts/screenshots/gateway-*.png</c>.
+/// tablet-sized page; screenshots go to <c>artifacts/screenshots/gateway-*.png</c> and <c>hub-*.png</c>.
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
@@ -52,9 +52,14 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>Signs in through the login page.</summary>
-    public async Task LoginAsync(string password = GatewayUnderTest.AdminPassword)
+    public async Task LoginAsync(string password = GatewayUnderTest.AdminPassword, string? user = null)
     {
         await Page.GotoAsync("/login");
+        if (user is not null)
+        {
+            await Page.FillAsync("#user", user);
+        }
+
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
         // Commit, not load: the next step waits for what it needs, and a busy machine can hold the
@@ -63,10 +68,13 @@ public sealed class Chromium : IAsyncDisposable
     }
 
     /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/gateway-{name}.png</c>.</summary>
-    public async Task<string> ScreenshotAsync(string name)
+    public Task<string> ScreenshotAsync(string name) => ScreenshotAsync("gateway", name);
+
+    /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/{app}-{name}.png</c>.</summary>
+    public async Task<string> ScreenshotAsync(string app, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
-        var path = Path.Combine(ScreenshotFolder, $"gateway-{name}.png");
+        var path = Path.Combine(ScreenshotFolder, $"{app}-{name}.png");
         await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
         return path;
     }

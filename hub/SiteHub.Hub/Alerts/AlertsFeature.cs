@@ -63,39 +63,9 @@ public static class AlertsFeature
                 return ApiInput.Invalid("month", "must be a month YYYY-MM");
             }
 
-            var enrolments = registry.EnrolmentsOf(id);
-            if (enrolments.Count == 0)
-            {
-                return ApiInput.NotFound($"no worker '{id}'");
-            }
-
-            var (asOf, projects, payouts) = live.Query(engine =>
-            {
-                var ledger = engine.Ledger;
-                var projects = new List<WorkerProjectMonthJson>();
-                var payouts = new List<PayoutJson>();
-                foreach (var enrolment in enrolments)
-                {
-                    if (!ledger.Projects.TryGetValue(enrolment.ProjectId, out var project))
-                    {
-                        continue;
-                    }
-
-                    var figures = ledger.FiguresOf(id, project.ProjectId, wageMonth, engine.AsOf);
-                    var days = ledger.AttendanceOf(id, project.ProjectId, wageMonth, engine.AsOf)
-                        .Select(d => new AttendanceDayJson(d.Date, d.FirstIn, d.LastOut, d.WorkedHours is { } h ? Math.Round(h.TotalHours, 2) : null)).ToList();
-                    var expected = figures?.Expected ?? WagePolicy.ExpectedPay(enrolment.ToEntry(), wageMonth, 0);
-                    projects.Add(new WorkerProjectMonthJson(project.ProjectId, figures?.AttendedDays ?? 0, expected, figures?.Paid ?? 0m,
-                        WagePolicy.DueDate(project, wageMonth), days));
-                    payouts.AddRange(ledger.PayoutsOf(id, project.ProjectId, wageMonth, engine.AsOf).Select(p => new PayoutJson(
-                        p.Payout.TxnId, project.ProjectId, p.Payout.Amount, p.Succeeded ? "SUCCESS" : "FAILED", p.PaidDate, p.Payout.PayerAccountMasked, p.FromWageAccount,
-                        p.Payout.PayeeName, p.Payout.PayeeIdMasked, p.Payout.PayeeAccountMasked, p.Link == PayoutLink.IdNumber ? "id_number" : "bank_account")));
-                }
-
-                return (engine.AsOf, projects, payouts);
-            });
-            var found = alerts.Query(new AlertFilter(WorkerId: id, WageMonth: wageMonth.ToString())).Select(a => AlertJsonWithLifecycle.From(a)).ToList();
-            return Results.Json(new WorkerMonthJson(id, wageMonth.ToString(), asOf, projects, payouts, found), json.WorkerMonthJson);
+            return WorkerMonth(id, wageMonth, registry, live, alerts) is { } result
+                ? Results.Json(result, json.WorkerMonthJson)
+                : ApiInput.NotFound($"no worker '{id}'");
         });
 
         app.MapGet("/api/projects/{id}/reconciliation/{month}", (string id, string month, LiveReconciler live) =>
@@ -105,37 +75,79 @@ public static class AlertsFeature
                 return ApiInput.Invalid("month", "must be a month YYYY-MM");
             }
 
-            var result = live.Query(engine =>
-            {
-                var ledger = engine.Ledger;
-                if (!ledger.Projects.TryGetValue(id, out var project))
-                {
-                    return null;
-                }
-
-                var due = WagePolicy.DueDate(project, wageMonth);
-                var workers = ledger.RosterOf(id)
-                    .Where(e => e.StartDate <= wageMonth.Last && (e.EndDate is null || e.EndDate >= wageMonth.First))
-                    .OrderBy(e => e.WorkerId, StringComparer.Ordinal)
-                    .Select(e =>
-                    {
-                        var figures = ledger.FiguresOf(e.WorkerId, id, wageMonth, engine.AsOf);
-                        var days = figures?.AttendedDays ?? 0;
-                        var types = ledger.Evaluate(new Scope(ScopeKind.WorkerMonth, id, e.WorkerId, wageMonth), engine.AsOf).Select(a => a.Type.Code()).ToList();
-                        var status = types.Count > 0 ? string.Join(",", types)
-                            : days == 0 && (figures?.Paid ?? 0m) == 0m ? "no attendance"
-                            : engine.AsOf <= due && (figures?.Paid ?? 0m) < (figures?.Expected ?? 0m) ? "not due"
-                            : "ok";
-                        return new WorkerReconciliationJson(e.WorkerId, e.Name, days, figures?.Expected ?? 0m, figures?.Paid ?? 0m, status);
-                    })
-                    .ToList();
-                return new ProjectReconciliationJson(id, wageMonth.ToString(), engine.AsOf, due, workers.Sum(w => w.Expected), workers.Sum(w => w.Paid), workers);
-            });
+            var result = ProjectMonth(live, id, wageMonth);
             return result is null ? ApiInput.NotFound($"no project '{id}'") : Results.Json(result, json.ProjectReconciliationJson);
         });
 
         app.MapGet("/api/reconciliation/state", (LiveReconciler live) => Results.Json(live.State, json.ReconciliationState));
         return app;
+    }
+
+    /// <summary>A project's month, worker by worker (the table of <c>GET /api/projects/{id}/reconciliation/{month}</c>); null when there is no such project.</summary>
+    public static ProjectReconciliationJson? ProjectMonth(LiveReconciler live, string id, YearMonth wageMonth) =>
+        live.Query(engine =>
+        {
+            var ledger = engine.Ledger;
+            if (!ledger.Projects.TryGetValue(id, out var project))
+            {
+                return null;
+            }
+
+            var due = WagePolicy.DueDate(project, wageMonth);
+            var workers = ledger.RosterOf(id)
+                .Where(e => e.StartDate <= wageMonth.Last && (e.EndDate is null || e.EndDate >= wageMonth.First))
+                .OrderBy(e => e.WorkerId, StringComparer.Ordinal)
+                .Select(e =>
+                {
+                    var figures = ledger.FiguresOf(e.WorkerId, id, wageMonth, engine.AsOf);
+                    var days = figures?.AttendedDays ?? 0;
+                    var types = ledger.Evaluate(new Scope(ScopeKind.WorkerMonth, id, e.WorkerId, wageMonth), engine.AsOf).Select(a => a.Type.Code()).ToList();
+                    var status = types.Count > 0 ? string.Join(",", types)
+                        : days == 0 && (figures?.Paid ?? 0m) == 0m ? "no attendance"
+                        : engine.AsOf <= due && (figures?.Paid ?? 0m) < (figures?.Expected ?? 0m) ? "not due"
+                        : "ok";
+                    return new WorkerReconciliationJson(e.WorkerId, e.Name, days, figures?.Expected ?? 0m, figures?.Paid ?? 0m, status);
+                })
+                .ToList();
+            return new ProjectReconciliationJson(id, wageMonth.ToString(), engine.AsOf, due, workers.Sum(w => w.Expected), workers.Sum(w => w.Paid), workers);
+        });
+
+    /// <summary>A worker's month (the answer of <c>GET /api/workers/{id}/months/{month}</c>); null when there is no such worker.</summary>
+    public static WorkerMonthJson? WorkerMonth(string id, YearMonth wageMonth, RegistryStore registry, LiveReconciler live, AlertStore alerts)
+    {
+        var enrolments = registry.EnrolmentsOf(id);
+        if (enrolments.Count == 0)
+        {
+            return null;
+        }
+
+        var (asOf, projects, payouts) = live.Query(engine =>
+        {
+            var ledger = engine.Ledger;
+            var projects = new List<WorkerProjectMonthJson>();
+            var payouts = new List<PayoutJson>();
+            foreach (var enrolment in enrolments)
+            {
+                if (!ledger.Projects.TryGetValue(enrolment.ProjectId, out var project))
+                {
+                    continue;
+                }
+
+                var figures = ledger.FiguresOf(id, project.ProjectId, wageMonth, engine.AsOf);
+                var days = ledger.AttendanceOf(id, project.ProjectId, wageMonth, engine.AsOf)
+                    .Select(d => new AttendanceDayJson(d.Date, d.FirstIn, d.LastOut, d.WorkedHours is { } h ? Math.Round(h.TotalHours, 2) : null)).ToList();
+                var expected = figures?.Expected ?? WagePolicy.ExpectedPay(enrolment.ToEntry(), wageMonth, 0);
+                projects.Add(new WorkerProjectMonthJson(project.ProjectId, figures?.AttendedDays ?? 0, expected, figures?.Paid ?? 0m,
+                    WagePolicy.DueDate(project, wageMonth), days));
+                payouts.AddRange(ledger.PayoutsOf(id, project.ProjectId, wageMonth, engine.AsOf).Select(p => new PayoutJson(
+                    p.Payout.TxnId, project.ProjectId, p.Payout.Amount, p.Succeeded ? "SUCCESS" : "FAILED", p.PaidDate, p.Payout.PayerAccountMasked, p.FromWageAccount,
+                    p.Payout.PayeeName, p.Payout.PayeeIdMasked, p.Payout.PayeeAccountMasked, p.Link == PayoutLink.IdNumber ? "id_number" : "bank_account")));
+            }
+
+            return (engine.AsOf, projects, payouts);
+        });
+        var found = alerts.Query(new AlertFilter(WorkerId: id, WageMonth: wageMonth.ToString())).Select(a => AlertJsonWithLifecycle.From(a)).ToList();
+        return new WorkerMonthJson(id, wageMonth.ToString(), asOf, projects, payouts, found);
     }
 
     private static async Task<IResult> ChangeAsync(string id, HttpContext context, AlertStore alerts, Func<AlertDoc, string, string?, DateTimeOffset, AlertDoc> step, CancellationToken cancellationToken)

@@ -21,20 +21,31 @@ public static class CreditFeature
     public static IEndpointRouteBuilder MapCreditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/contractors/{id}/credit", (string id, RegistryStore registry, AlertStore alerts, TimeProvider clock, IOptions<CreditOptions> options) =>
-        {
-            var projects = registry.AllProjects();
-            var employs = registry.AllWorkers().Where(w => w.Employer == id).Select(w => (w.WorkerId, w.ProjectId)).ToHashSet();
-            var general = projects.Where(p => p.Contractor == id).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-            if (general.Count == 0 && employs.Count == 0)
-            {
-                return ApiInput.NotFound($"no contractor '{id}' (neither a project's contractor nor an employer on a roster)");
-            }
-
-            var events = alerts.Query(new AlertFilter())
-                .Where(a => (a.ProjectId is { } p && general.Contains(p)) || (a.ProjectId is { } q && a.WorkerId is { } w && employs.Contains((w, q))))
-                .Select(a => new CreditEvent(a.Type, a.RaisedAt));
-            return Results.Json(CreditScoring.Score(id, events, clock.GetUtcNow(), options.Value), HubApiJsonContext.Api.CreditReport);
-        });
+            Report(id, registry, alerts, clock.GetUtcNow(), options.Value) is { } report
+                ? Results.Json(report, HubApiJsonContext.Api.CreditReport)
+                : ApiInput.NotFound($"no contractor '{id}' (neither a project's contractor nor an employer on a roster)"));
         return app;
+    }
+
+    /// <summary>Every contractor: the projects' general contractors and the rosters' employers.</summary>
+    public static IReadOnlyList<string> Contractors(RegistryStore registry) =>
+        registry.AllProjects().Select(p => p.Contractor).Concat(registry.AllWorkers().Select(w => w.Employer))
+            .Where(c => !string.IsNullOrEmpty(c)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A contractor's credit from the alerts of its projects and of the workers it employs; null when it is no contractor.</summary>
+    public static CreditReport? Report(string id, RegistryStore registry, AlertStore alerts, DateTimeOffset now, CreditOptions options)
+    {
+        var projects = registry.AllProjects();
+        var employs = registry.AllWorkers().Where(w => w.Employer == id).Select(w => (w.WorkerId, w.ProjectId)).ToHashSet();
+        var general = projects.Where(p => p.Contractor == id).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        if (general.Count == 0 && employs.Count == 0)
+        {
+            return null;
+        }
+
+        var events = alerts.Query(new AlertFilter())
+            .Where(a => (a.ProjectId is { } p && general.Contains(p)) || (a.ProjectId is { } q && a.WorkerId is { } w && employs.Contains((w, q))))
+            .Select(a => new CreditEvent(a.Type, a.RaisedAt));
+        return CreditScoring.Score(id, events, now, options);
     }
 }
