@@ -23,9 +23,9 @@ public static class WebUiFeature
     public const string SchemeName = "SiteHub";
 
     /// <summary>The cookie that holds the chosen language.</summary>
-    public const string CultureCookie = ".SiteHub.Culture";
+    public const string CultureCookie = WebUiBasics.CultureCookie;
 
-    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+    public static readonly CultureInfo[] Cultures = WebUiBasics.Cultures;
 
     public static IHostApplicationBuilder AddWebUi(this IHostApplicationBuilder builder)
     {
@@ -100,32 +100,7 @@ public static class WebUiFeature
     /// <summary>Security headers, the pages' own scripts and styles, and the language; before authentication.</summary>
     public static WebApplication UseWebUi(this WebApplication app)
     {
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
-                return Task.CompletedTask;
-            });
-            return next(context);
-        });
-
-        // Embedded, so the gateway serves them from its own assembly wherever it runs (no CDN, no wwwroot to deploy).
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            RequestPath = "/ui/assets",
-            FileProvider = new EmbeddedFileProvider(typeof(WebUiFeature).Assembly, "SiteHub.Gateway.WebUi.Assets"),
-        });
-
-        var localization = new RequestLocalizationOptions { DefaultRequestCulture = new RequestCulture(Cultures[0]) };
-        localization.SupportedCultures = Cultures;
-        localization.SupportedUICultures = Cultures;
-        localization.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = CultureCookie }];
-        app.UseRequestLocalization(localization);
+        app.UseSiteHubWebUi(typeof(WebUiFeature).Assembly, "SiteHub.Gateway.WebUi.Assets");
         return app;
     }
 

@@ -20,9 +20,9 @@ public static class HubUiFeature
     public const string SchemeName = "SiteHub";
 
     /// <summary>The cookie that holds the chosen language.</summary>
-    public const string CultureCookie = ".SiteHub.Culture";
+    public const string CultureCookie = WebUiBasics.CultureCookie;
 
-    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+    public static readonly CultureInfo[] Cultures = WebUiBasics.Cultures;
 
     public static IHostApplicationBuilder AddHubUi(this IHostApplicationBuilder builder)
     {
@@ -91,31 +91,7 @@ public static class HubUiFeature
     /// <summary>Security headers, the pages' own script and styles, and the language; before authentication.</summary>
     public static WebApplication UseHubUi(this WebApplication app)
     {
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(() =>
-            {
-                var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
-                return Task.CompletedTask;
-            });
-            return next(context);
-        });
-
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            RequestPath = "/ui/assets",
-            FileProvider = new EmbeddedFileProvider(typeof(HubUiFeature).Assembly, "SiteHub.Hub.WebUi.Assets"),
-        });
-
-        var localization = new RequestLocalizationOptions { DefaultRequestCulture = new RequestCulture(Cultures[0]) };
-        localization.SupportedCultures = Cultures;
-        localization.SupportedUICultures = Cultures;
-        localization.RequestCultureProviders = [new CookieRequestCultureProvider { CookieName = CultureCookie }];
-        app.UseRequestLocalization(localization);
+        app.UseSiteHubWebUi(typeof(HubUiFeature).Assembly, "SiteHub.Hub.WebUi.Assets");
         return app;
     }
 
