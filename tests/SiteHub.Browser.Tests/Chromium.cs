@@ -62,9 +62,7 @@ public sealed class Chromium : IAsyncDisposable
 
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
-        // Commit, not load: the next step waits for what it needs, and a busy machine can hold the
-        // load event of a page with a live event stream for long.
-        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
     }
 
     /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/gateway-{name}.png</c>.</summary>

@@ -39,6 +39,11 @@
   const devices = document.getElementById("devices");
   function renderDevice(d) {
     const words = devices.dataset;
+    // The initial load and the live events can cross: a device's row never goes back to an older
+    // state (every change of a device moves its last-seen time forward).
+    const seen = d.lastSeen ? Date.parse(d.lastSeen) : 0;
+    const existing = devices.tBodies[0].querySelector(`tr[data-key="${CSS.escape(String(d.sn))}"]`);
+    if (existing && Number(existing.dataset.seen || 0) > seen) { return; }
     const row = upsertRow(devices.tBodies[0], d.sn, d, "device-row", {
       state: (_, x, el) => { el.className = "state " + (x.online ? "ok" : "bad"); return x.online ? words.online : words.offline; },
       sn: (v, _, el) => { el.href = "/devices/" + encodeURIComponent(v); return v; },
@@ -49,6 +54,7 @@
     });
     row.classList.toggle("offline", !d.online);
     row.classList.toggle("online", d.online);
+    row.dataset.seen = String(seen);
   }
 
   // Pending devices
