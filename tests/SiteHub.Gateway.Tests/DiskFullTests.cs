@@ -76,6 +76,13 @@ public sealed class DiskFullTests
             Assert.Equal(20, outbox.GetProperty("pending").GetInt64());
             await TestEnvironment.WaitUntilAsync(async () => !(await HealthAsync(gateway)).Contains("Unhealthy", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(20), "health to recover", Token);
+
+            // What the failed write left behind must not blow up when the GC finalizes it (it used to end the process).
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            terminal.Punch("W021", Direction.In);
+            Assert.True(await terminal.WaitDrainedAsync(TimeSpan.FromSeconds(20), Token));
         }
         finally
         {

@@ -69,6 +69,7 @@ public sealed class DurableLiteDatabase : IDisposable
     /// </summary>
     public void Reopen()
     {
+        SuppressTransactionFinalizers(Database);
         try
         {
             Database.Dispose();
@@ -80,6 +81,38 @@ public sealed class DurableLiteDatabase : IDisposable
 
         Database = OpenEngine(DataFile, _mapper);
     }
+
+    /// <summary>
+    /// A transaction that failed mid-write is left behind in LiteDB's engine; when the garbage
+    /// collector later finalizes it, its finalizer checks the (now discarded) pages and throws on
+    /// the finalizer thread, which ends the process. Before dropping a broken engine, its open
+    /// transactions are taken off the finalization queue. LiteDB 5 exposes no API for this, so the
+    /// engine's transaction monitor is found by reflection (by type, not field name); if the layout
+    /// differs nothing is suppressed.
+    /// </summary>
+#pragma warning disable CA1816 // deliberately suppresses another object's finalizer: see above
+    private static void SuppressTransactionFinalizers(LiteDatabase database)
+    {
+        const System.Reflection.BindingFlags Fields = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        var engine = typeof(LiteDatabase).GetFields(Fields).Select(f => f.GetValue(database)).FirstOrDefault(v => v?.GetType().Name == "LiteEngine");
+        var monitor = engine?.GetType().GetFields(Fields).Select(f => f.GetValue(engine)).FirstOrDefault(v => v?.GetType().Name == "TransactionMonitor");
+        if (monitor is null)
+        {
+            return;
+        }
+
+        foreach (var transactions in monitor.GetType().GetFields(Fields).Select(f => f.GetValue(monitor)).OfType<System.Collections.IDictionary>())
+        {
+            foreach (var transaction in transactions.Values)
+            {
+                if (transaction is not null)
+                {
+                    GC.SuppressFinalize(transaction);
+                }
+            }
+        }
+    }
+#pragma warning restore CA1816
 
     /// <summary>
     /// A mapper that also stores <see cref="DateTimeOffset"/> (as its UTC instant, to the
