@@ -67,7 +67,6 @@ public sealed class OutboxStore : IDisposable
     private readonly BsonExpression _bySeq = BsonExpression.Create("_id = @0");
     private long _nextSeq;
     private long _pendingCount;
-    private bool _reopenBeforeNextCommit;
 
     public OutboxStore(string dataPath, TimeProvider clock, ILogger<OutboxStore> logger)
     {
@@ -180,18 +179,14 @@ public sealed class OutboxStore : IDisposable
     {
         var outcomes = new OutboxWriteOutcome[writes.Count];
         var committed = new List<OutboxEntry>();
-        if (_reopenBeforeNextCommit)
+        if (_db.BeginTransaction())
         {
-            // The last commit failed; start this one on a fresh engine (throws, and stays marked, while the disk still fails).
-            _db.Reopen();
-            LoadCounters();
-            _reopenBeforeNextCommit = false;
+            LoadCounters(); // the last commit failed and the store was reopened
         }
 
         var seqBefore = _nextSeq;
         long pendingDelta = 0;
         var prunedCount = 0;
-        _db.Database.BeginTrans();
         try
         {
             for (var i = 0; i < writes.Count; i++)
@@ -276,16 +271,7 @@ public sealed class OutboxStore : IDisposable
         catch
         {
             _nextSeq = seqBefore;
-            _reopenBeforeNextCommit = true;
-            try
-            {
-                _db.Database.Rollback();
-            }
-            catch (Exception ex) when (ex is IOException or LiteException)
-            {
-                // the engine is in trouble; the reopen before the next commit deals with it
-            }
-
+            _db.AbandonTransaction();
             throw;
         }
 

@@ -43,7 +43,6 @@ public sealed class PunchStore : IDisposable
     private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
     private readonly BsonExpression _dayById = BsonExpression.Create("_id = @0");
     private long _nextSeq;
-    private bool _reopenBeforeNextCommit;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
@@ -81,17 +80,12 @@ public sealed class PunchStore : IDisposable
         var acks = new BatchAck[batches.Count];
         var committed = new List<StoredPunch>();
         var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
-        var seqBefore = _nextSeq;
-        if (_reopenBeforeNextCommit)
+        if (_db.BeginTransaction())
         {
-            // The last commit failed (disk full, I/O error): LiteDB's engine may be unusable until reopened.
-            _db.Reopen();
-            _nextSeq = PunchDocs.MaxInt64Id() + 1;
-            seqBefore = _nextSeq;
-            _reopenBeforeNextCommit = false;
+            _nextSeq = PunchDocs.MaxInt64Id() + 1; // the last commit failed and the store was reopened
         }
 
-        _db.Database.BeginTrans();
+        var seqBefore = _nextSeq;
         try
         {
             for (var i = 0; i < batches.Count; i++)
@@ -130,16 +124,7 @@ public sealed class PunchStore : IDisposable
         catch
         {
             _nextSeq = seqBefore;
-            _reopenBeforeNextCommit = true;
-            try
-            {
-                _db.Database.Rollback();
-            }
-            catch (Exception ex) when (ex is IOException or LiteException)
-            {
-                // the reopen before the next commit deals with it
-            }
-
+            _db.AbandonTransaction();
             throw;
         }
 

@@ -13,6 +13,7 @@ public sealed class DurableLiteDatabase : IDisposable
     public const long CheckpointLogBytes = 16 * 1024 * 1024;
 
     private readonly BsonMapper _mapper;
+    private bool _broken;
 
     private DurableLiteDatabase(LiteDatabase database, string dataFile, BsonMapper mapper)
     {
@@ -125,6 +126,43 @@ public sealed class DurableLiteDatabase : IDisposable
             value => new BsonValue(value.UtcDateTime),
             bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime.ToUniversalTime(), DateTimeKind.Utc)));
         return mapper;
+    }
+
+    /// <summary>
+    /// Begins a transaction on the writing thread. Returns true when it first had to reopen the
+    /// files because the previous transaction failed (see <see cref="AbandonTransaction"/>): the
+    /// caller then reloads what it keeps in memory from the store.
+    /// </summary>
+    public bool BeginTransaction()
+    {
+        var reopened = false;
+        if (_broken)
+        {
+            // Throws, and stays broken, while the disk still fails.
+            Reopen();
+            _broken = false;
+            reopened = true;
+        }
+
+        Database.BeginTrans();
+        return reopened;
+    }
+
+    /// <summary>
+    /// After a failed write: rolls back if the engine still can, and marks it for a reopen before
+    /// the next transaction, since LiteDB's engine can stay unusable after a failed write.
+    /// </summary>
+    public void AbandonTransaction()
+    {
+        _broken = true;
+        try
+        {
+            Database.Rollback();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // the reopen before the next transaction deals with it
+        }
     }
 
     /// <summary>
