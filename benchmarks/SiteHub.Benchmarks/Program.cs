@@ -1,4 +1,15 @@
 using BenchmarkDotNet.Running;
+using SiteHub.Benchmarks;
 
 // Run: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- --filter '*' --job short
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+//  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- outbox [devices] [punches] [batch]
+if (args is ["outbox", ..])
+{
+    return await OutboxThroughput.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200_000,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(args);
+return 0;

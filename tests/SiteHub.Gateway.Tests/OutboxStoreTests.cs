@@ -96,6 +96,104 @@ public sealed class OutboxStoreTests
     }
 
     [Fact]
+    public async Task A_partly_delivered_commit_group_keeps_which_punches_were_acked_across_a_reopen()
+    {
+        using var folder = new TempFolder();
+        using (var outbox = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance))
+        {
+            // One append of ten punches is one commit group, stored as one segment.
+            await outbox.AppendAsync(Enumerable.Range(1, 10).Select(i => MakePunch("D1", i)).ToList(), Token);
+            var all = outbox.ReadPending(0, 100, new HashSet<long>());
+            await outbox.MarkDeliveredAsync([all[1].Seq, all[3].Seq, all[8].Seq], Token);
+            await outbox.AppendAsync([MakePunch("D1", 11)], Token); // carries the delivery marks to disk
+        }
+
+        using var reopened = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance);
+        var pending = reopened.ReadPending(0, 100, new HashSet<long>());
+
+        Assert.Equal(["D1:1", "D1:3", "D1:5", "D1:6", "D1:7", "D1:8", "D1:10", "D1:11"], pending.Select(p => p.EventId));
+        Assert.Equal(8, reopened.PendingCount);
+        Assert.Equal(3, reopened.Counts().Delivered);
+    }
+
+    [Fact]
+    public async Task A_commit_group_larger_than_a_segment_is_split_and_read_back_in_order()
+    {
+        using var folder = new TempFolder();
+        using var outbox = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance);
+        var count = OutboxStore.SegmentCapacity * 2 + 7;
+        await outbox.AppendAsync(Enumerable.Range(1, count).Select(i => MakePunch("D1", i)).ToList(), Token);
+
+        var read = new List<OutboxEntry>();
+        for (var batch = outbox.ReadPending(0, 300, new HashSet<long>()); batch.Count > 0; batch = outbox.ReadPending(batch[^1].Seq, 300, new HashSet<long>()))
+        {
+            read.AddRange(batch);
+        }
+
+        Assert.Equal(Enumerable.Range(1, count).Select(i => $"D1:{i}"), read.Select(e => e.EventId));
+        Assert.Equal(read.Select(e => e.Seq).Order(), read.Select(e => e.Seq));
+        await outbox.MarkDeliveredAsync(read.ConvertAll(e => e.Seq), Token);
+        Assert.Equal(0, outbox.PendingCount);
+        Assert.Empty(outbox.ReadPending(0, 100, new HashSet<long>()));
+    }
+
+    [Fact]
+    public async Task A_resend_is_recognised_after_a_reopen_while_within_the_dedupe_window()
+    {
+        using var folder = new TempFolder();
+        using (var outbox = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance, dedupeWindow: 5))
+        {
+            for (var i = 1; i <= 8; i++)
+            {
+                await outbox.AppendAsync([MakePunch("D1", i)], Token);
+            }
+        }
+
+        using var reopened = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance, dedupeWindow: 5);
+
+        Assert.Equal(OutboxWriteOutcome.AlreadyPresent, await reopened.AppendAsync([MakePunch("D1", 8)], Token));
+        Assert.Equal(OutboxWriteOutcome.AlreadyPresent, await reopened.AppendAsync([MakePunch("D1", 4)], Token));
+
+        // Older than the window: stored again (the hub, which keeps every event id, drops it).
+        Assert.Equal(OutboxWriteOutcome.Committed, await reopened.AppendAsync([MakePunch("D1", 1)], Token));
+        Assert.Equal(9, reopened.PendingCount);
+    }
+
+    [Fact]
+    public async Task An_outbox_of_the_one_document_per_punch_layout_is_upgraded_with_its_backlog_and_history()
+    {
+        using var folder = new TempFolder();
+        var deliveredAt = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        using (var old = new LiteDB.LiteDatabase(Path.Combine(folder.Path, "outbox.db")))
+        {
+            var punches = old.GetCollection("punches");
+            foreach (var seq in new long[] { 1, 2, 3, 4, 5, 7, 8 })
+            {
+                var punch = MakePunch("D1", seq);
+                punches.Insert(new LiteDB.BsonDocument
+                {
+                    ["_id"] = seq,
+                    ["eid"] = punch.EventId,
+                    ["pending"] = seq <= 3 ? LiteDB.BsonValue.Null : seq,
+                    ["dlv"] = seq <= 3 ? deliveredAt : LiteDB.BsonValue.Null,
+                    ["rcv"] = punch.ReceivedAt.UtcDateTime,
+                    ["json"] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(punch, SiteHub.Protocols.ProtocolsJsonContext.Default.Punch),
+                });
+            }
+        }
+
+        using var outbox = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance);
+
+        Assert.Equal(["D1:4", "D1:5", "D1:7", "D1:8"], outbox.ReadPending(0, 100, new HashSet<long>()).Select(e => e.EventId));
+        Assert.Equal(new OutboxCounts(4, 3, 0, outbox.OldestPendingAt()), outbox.Counts());
+        Assert.Equal(Direction.In, outbox.FindPunch("D1:2")!.Direction);
+        Assert.Equal(OutboxWriteOutcome.AlreadyPresent, await outbox.AppendAsync([MakePunch("D1", 8)], Token));
+        Assert.Equal(3, await outbox.PruneDeliveredAsync(deliveredAt.AddDays(1), 1000, Token));
+        Assert.True((await outbox.AppendAsync([MakePunch("D1", 9)], Token)) == OutboxWriteOutcome.Committed);
+        Assert.Equal(9, outbox.ReadPending(0, 100, new HashSet<long>())[^1].Seq);
+    }
+
+    [Fact]
     public async Task Commit_callers_wait_for_the_commit_and_all_fail_when_it_fails()
     {
         var release = new ManualResetEventSlim();

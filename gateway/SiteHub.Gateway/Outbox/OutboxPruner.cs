@@ -42,7 +42,7 @@ public sealed partial class OutboxPruner(OutboxStore outbox, IOptions<OutboxOpti
                     pruned = await outbox.PruneDeliveredAsync(clock.GetUtcNow() - settings.RetainDelivered, settings.PruneBatch, stoppingToken);
                     total += pruned;
                 }
-                while (pruned == settings.PruneBatch);
+                while (pruned >= settings.PruneBatch);
 
                 if (total > 0)
                 {

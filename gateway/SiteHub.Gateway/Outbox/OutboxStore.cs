@@ -54,40 +54,112 @@ public enum OutboxWriteOutcome
 /// so many devices' punches share one fsync; a caller's task completes only after that fsync.
 /// </summary>
 /// <remarks>
-/// Document layout of <c>punches</c>: <c>_id</c> = seq (long), <c>eid</c> = event id (unique index:
-/// a resent record is recognised and not stored twice), <c>pending</c> = seq while unacked and
-/// null once delivered (indexed: the backlog is an index range), <c>rcv</c>, <c>json</c>.
+/// <para>Punches are stored by commit group, not one document each: LiteDB's cost is per document
+/// and per index entry, and with single-punch device messages the outbox spent most of its commit
+/// thread on per-punch inserts, dedupe lookups and delivery updates. A group's punches (consecutive
+/// seqs, at most <see cref="SegmentCapacity"/>) go into one <c>segments</c> document
+/// (<c>_id</c> = first seq, <c>eids</c>, <c>rcv</c>, <c>json</c> arrays) and one small
+/// <c>segment_state</c> document (<c>_id</c>, <c>n</c>, <c>pending</c> = first seq while any punch
+/// is unacked, else null, <c>rcv</c>, <c>dlv</c>, <c>map</c> = which punches are delivered).</para>
+/// <para>Dedupe of device resends uses a window of the most recent event ids held in memory
+/// (<see cref="RecentEventIds"/>, refilled from disk on open); the hub dedupes everything anyway.
+/// Delivery marks, like before, are committed without an fsync of their own: lost in a power cut
+/// they only cause a resend that the hub dedupes.</para>
 /// </remarks>
 public sealed class OutboxStore : IDisposable
 {
+    /// <summary>Most punches in one segment document; a bigger commit group is split.</summary>
+    public const int SegmentCapacity = 1000;
+
+    /// <summary>Event ids remembered for dedupe when no window is configured.</summary>
+    public const int DefaultDedupeWindow = 100_000;
+
     private readonly DurableLiteDatabase _db;
     private readonly GroupCommitter<OutboxWrite, OutboxWriteOutcome> _committer;
     private readonly TimeProvider _clock;
-    private readonly BsonExpression _byEventId = BsonExpression.Create("eid = @0");
-    private readonly BsonExpression _bySeq = BsonExpression.Create("_id = @0");
+    private readonly BsonExpression _byId = BsonExpression.Create("_id = @0");
+    private readonly RecentEventIds _recent;
+
+    // Segments with unacked punches, by first seq. Changed on the writer thread, read by the
+    // uplink and the API: every access holds _gate.
+    private readonly object _gate = new();
+    private readonly SortedList<long, PendingSegment> _pending = [];
     private long _nextSeq;
     private long _pendingCount;
+    private long _storedCount;
+    private volatile SegmentData? _lastRead;
 
-    public OutboxStore(string dataPath, TimeProvider clock, ILogger<OutboxStore> logger)
+    public OutboxStore(string dataPath, TimeProvider clock, ILogger<OutboxStore> logger, int dedupeWindow = DefaultDedupeWindow)
     {
         _clock = clock;
+        _recent = new RecentEventIds(dedupeWindow);
         _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "outbox.db"));
-        PunchDocs.EnsureIndex("eid", unique: true);
-        PunchDocs.EnsureIndex("pending");
-        LoadCounters();
+        OutboxUpgrade.FromDocumentPerPunch(_db.Database, StateDocs, DataDocs);
+        LoadState();
         _db.CommitDurably();
         _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger);
     }
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
-    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection("punches");
+    private ILiteCollection<BsonDocument> DataDocs => _db.Database.GetCollection("segments");
+
+    private ILiteCollection<BsonDocument> StateDocs => _db.Database.GetCollection("segment_state");
 
     private ILiteCollection<QuarantinedPayload> QuarantineDocs => _db.Database.GetCollection<QuarantinedPayload>("quarantine");
 
-    private void LoadCounters()
+    /// <summary>Rebuilds what is kept in memory from the files (on open, and after a reopen).</summary>
+    private void LoadState()
     {
-        _nextSeq = PunchDocs.MaxInt64Id() + 1;
-        Interlocked.Exchange(ref _pendingCount, PunchDocs.Count(Query.GT("pending", 0L)));
+        long next = 1, stored = 0, pending = 0;
+        var segments = new List<PendingSegment>();
+        foreach (var state in StateDocs.FindAll())
+        {
+            var count = state["n"].AsInt32;
+            stored += count;
+            next = Math.Max(next, state["_id"].AsInt64 + count);
+            if (!state["pending"].IsNull)
+            {
+                var segment = new PendingSegment(state["_id"].AsInt64, count, ToUtc(state["rcv"]), state["map"].IsNull ? null : state["map"].AsBinary);
+                segments.Add(segment);
+                pending += segment.PendingCount;
+            }
+        }
+
+        _recent.Clear();
+        var newestFirst = new List<string>();
+        foreach (var data in DataDocs.Find(Query.All("_id", Query.Descending)))
+        {
+            var eids = data["eids"].AsArray;
+            for (var i = eids.Count - 1; i >= 0 && newestFirst.Count < _recent.Capacity; i--)
+            {
+                newestFirst.Add(eids[i].AsString);
+            }
+
+            if (newestFirst.Count >= _recent.Capacity)
+            {
+                break;
+            }
+        }
+
+        for (var i = newestFirst.Count - 1; i >= 0; i--)
+        {
+            _recent.Add(newestFirst[i]);
+        }
+
+        lock (_gate)
+        {
+            _pending.Clear();
+            foreach (var segment in segments)
+            {
+                _pending.Add(segment.First, segment);
+            }
+
+            _nextSeq = next;
+            _storedCount = stored;
+            _pendingCount = pending;
+        }
+
+        _lastRead = null;
     }
 
     /// <summary>Raised on the writer thread with the punches of each durable commit, for the live uplink path.</summary>
@@ -99,7 +171,7 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Punches not yet acked by the hub.</summary>
     public long PendingCount => Interlocked.Read(ref _pendingCount);
 
-    /// <summary>Commits punches; completes once they are on disk. Punches already in the outbox are not stored again.</summary>
+    /// <summary>Commits punches; completes once they are on disk. Punches already in the outbox (within the dedupe window) are not stored again.</summary>
     public Task<OutboxWriteOutcome> AppendAsync(IReadOnlyList<Punch> punches, CancellationToken cancellationToken = default) =>
         _committer.SubmitAsync(new OutboxWrite.Append(punches), cancellationToken);
 
@@ -110,7 +182,10 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Punches deleted by the last commit that pruned.</summary>
     public int LastPruned { get; private set; }
 
-    /// <summary>Deletes up to <paramref name="max"/> of the oldest punches the hub acked before <paramref name="deliveredBefore"/>; returns how many.</summary>
+    /// <summary>
+    /// Deletes the oldest segments whose punches the hub all acked before <paramref name="deliveredBefore"/>,
+    /// stopping once <paramref name="max"/> punches are deleted; returns how many were.
+    /// </summary>
     public async Task<int> PruneDeliveredAsync(DateTimeOffset deliveredBefore, int max, CancellationToken cancellationToken = default)
     {
         await _committer.SubmitAsync(new OutboxWrite.Prune(deliveredBefore, max), cancellationToken);
@@ -124,16 +199,24 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Pending punches with a seq above <paramref name="afterSeq"/>, in commit order, skipping <paramref name="skip"/>.</summary>
     public List<OutboxEntry> ReadPending(long afterSeq, int limit, IReadOnlySet<long> skip)
     {
-        var result = new List<OutboxEntry>(limit);
-        foreach (var doc in PunchDocs.Find(Query.GT("pending", afterSeq)))
+        var result = new List<OutboxEntry>(Math.Min(limit, 1024));
+        foreach (var (first, undelivered) in PendingAfter(afterSeq))
         {
-            var entry = ToEntry(doc);
-            if (skip.Contains(entry.Seq))
+            var data = ReadSegment(first);
+            if (data is null)
             {
-                continue;
+                continue; // pruned meanwhile: nothing of it is pending any more
             }
 
-            result.Add(entry);
+            for (var i = 0; i < data.EventIds.Length && result.Count < limit; i++)
+            {
+                var seq = first + i;
+                if (seq > afterSeq && undelivered[i] && !skip.Contains(seq))
+                {
+                    result.Add(new OutboxEntry(seq, data.EventIds[i], data.ReceivedAt[i], data.Json[i]));
+                }
+            }
+
             if (result.Count == limit)
             {
                 break;
@@ -143,18 +226,79 @@ public sealed class OutboxStore : IDisposable
         return result;
     }
 
-    /// <summary>When the oldest pending punch was received; null when nothing is pending.</summary>
-    public DateTimeOffset? OldestPendingAt()
+    /// <summary>The pending segments that hold seqs above <paramref name="afterSeq"/>, each with which of its punches are still unacked (a copy).</summary>
+    private IEnumerable<(long First, bool[] Undelivered)> PendingAfter(long afterSeq)
     {
-        var oldest = PunchDocs.Find(Query.GT("pending", 0L), limit: 1).FirstOrDefault();
-        return oldest is null ? null : ToEntry(oldest).ReceivedAt;
+        var index = 0;
+        while (true)
+        {
+            (long, bool[]) next;
+            lock (_gate)
+            {
+                while (index < _pending.Count && _pending.Values[index].Last <= afterSeq)
+                {
+                    index++;
+                }
+
+                if (index >= _pending.Count)
+                {
+                    yield break;
+                }
+
+                var segment = _pending.Values[index];
+                var undelivered = new bool[segment.Count];
+                for (var i = 0; i < undelivered.Length; i++)
+                {
+                    undelivered[i] = !segment.IsDelivered(segment.First + i);
+                }
+
+                next = (segment.First, undelivered);
+                afterSeq = segment.Last;
+            }
+
+            yield return next;
+        }
     }
 
-    /// <summary>Counts for the API (delivered and quarantined are counted on disk: not for hot paths).</summary>
+    /// <summary>One segment's punches, from a one-segment cache: the uplink reads a segment in several batches.</summary>
+    private SegmentData? ReadSegment(long first)
+    {
+        if (_lastRead is { } cached && cached.First == first)
+        {
+            return cached;
+        }
+
+        var doc = FindById(DataDocs, first);
+        if (doc is null)
+        {
+            return null;
+        }
+
+        var data = SegmentData.From(doc);
+        _lastRead = data;
+        return data;
+    }
+
+    /// <summary>When the oldest pending punch was received (to within its commit group); null when nothing is pending.</summary>
+    public DateTimeOffset? OldestPendingAt()
+    {
+        lock (_gate)
+        {
+            return _pending.Count == 0 ? null : _pending.Values[0].FirstReceivedAt;
+        }
+    }
+
+    /// <summary>Counts for the API (quarantined is counted on disk: not for hot paths).</summary>
     public OutboxCounts Counts()
     {
-        var pending = PunchDocs.LongCount(Query.GT("pending", 0L));
-        return new OutboxCounts(pending, PunchDocs.LongCount() - pending, QuarantineDocs.LongCount(), OldestPendingAt());
+        long pending, stored;
+        lock (_gate)
+        {
+            pending = _pendingCount;
+            stored = _storedCount;
+        }
+
+        return new OutboxCounts(pending, stored - pending, QuarantineDocs.LongCount(), OldestPendingAt());
     }
 
     /// <summary>The quarantined payloads, newest first.</summary>
@@ -168,11 +312,22 @@ public sealed class OutboxStore : IDisposable
     public Task<OutboxWriteOutcome> UpdateQuarantinedAsync(QuarantinedPayload payload, CancellationToken cancellationToken = default) =>
         _committer.SubmitAsync(new OutboxWrite.QuarantineUpdate(payload), cancellationToken);
 
-    /// <summary>Reads a punch back by event id (tests, the UI).</summary>
+    /// <summary>Reads a punch back by event id, newest segments first (tests and investigations: a scan, not for hot paths).</summary>
     public Punch? FindPunch(string eventId)
     {
-        var doc = PunchDocs.FindOne(Query.EQ("eid", eventId));
-        return doc is null ? null : JsonSerializer.Deserialize(doc["json"].AsBinary, ProtocolsJsonContext.Default.Punch);
+        foreach (var doc in DataDocs.Find(Query.All("_id", Query.Descending)))
+        {
+            var eids = doc["eids"].AsArray;
+            for (var i = 0; i < eids.Count; i++)
+            {
+                if (eids[i].AsString == eventId)
+                {
+                    return JsonSerializer.Deserialize(doc["json"].AsArray[i].AsBinary, ProtocolsJsonContext.Default.Punch);
+                }
+            }
+        }
+
+        return null;
     }
 
     private OutboxWriteOutcome[] CommitGroup(IReadOnlyList<OutboxWrite> writes)
@@ -181,11 +336,13 @@ public sealed class OutboxStore : IDisposable
         var committed = new List<OutboxEntry>();
         if (_db.BeginTransaction())
         {
-            LoadCounters(); // the last commit failed and the store was reopened
+            LoadState(); // the last commit failed and the store was reopened
         }
 
         var seqBefore = _nextSeq;
-        long pendingDelta = 0;
+        var newInGroup = new HashSet<string>(StringComparer.Ordinal);
+        var deliveredNow = new Dictionary<long, PendingSegment>();
+        long deliveredCount = 0;
         var prunedCount = 0;
         try
         {
@@ -197,19 +354,16 @@ public sealed class OutboxStore : IDisposable
                         var added = 0;
                         foreach (var punch in append.Punches)
                         {
-                            if (ContainsEvent(punch.EventId))
+                            if (_recent.Contains(punch.EventId) || !newInGroup.Add(punch.EventId))
                             {
                                 continue;
                             }
 
-                            var entry = new OutboxEntry(_nextSeq++, punch.EventId, punch.ReceivedAt,
-                                JsonSerializer.SerializeToUtf8Bytes(punch, ProtocolsJsonContext.Default.Punch));
-                            PunchDocs.Insert(ToDocument(entry));
-                            committed.Add(entry);
+                            committed.Add(new OutboxEntry(_nextSeq++, punch.EventId, punch.ReceivedAt,
+                                JsonSerializer.SerializeToUtf8Bytes(punch, ProtocolsJsonContext.Default.Punch)));
                             added++;
                         }
 
-                        pendingDelta += added;
                         outcomes[i] = added > 0 || append.Punches.Count == 0 ? OutboxWriteOutcome.Committed : OutboxWriteOutcome.AlreadyPresent;
                         break;
                     case OutboxWrite.Quarantine quarantine:
@@ -221,41 +375,18 @@ public sealed class OutboxStore : IDisposable
                         outcomes[i] = OutboxWriteOutcome.Quarantined;
                         break;
                     case OutboxWrite.Delivered delivered:
-                        var deliveredAt = _clock.GetUtcNow().UtcDateTime;
-                        foreach (var seq in delivered.Seqs)
-                        {
-                            _bySeq.Parameters["0"] = seq;
-                            var doc = PunchDocs.FindOne(_bySeq);
-                            if (doc is not null && !doc["pending"].IsNull)
-                            {
-                                doc["pending"] = BsonValue.Null;
-                                doc["dlv"] = deliveredAt;
-                                PunchDocs.Update(doc);
-                                pendingDelta--;
-                            }
-                        }
-
+                        deliveredCount += MarkDelivered(delivered.Seqs, deliveredNow);
                         outcomes[i] = OutboxWriteOutcome.MarkedDelivered;
                         break;
                     case OutboxWrite.Prune prune:
-                        // Punches are delivered roughly in the order they came, so the old delivered ones
-                        // are a prefix by seq: walk it and stop at the first one still pending or recent.
-                        foreach (var doc in PunchDocs.Find(Query.All("_id", Query.Ascending), limit: prune.Max).ToList())
-                        {
-                            if (!doc["pending"].IsNull || doc["dlv"].AsDateTime >= prune.DeliveredBefore.UtcDateTime)
-                            {
-                                break;
-                            }
-
-                            PunchDocs.Delete(doc["_id"]);
-                            prunedCount++;
-                        }
-
+                        prunedCount += Prune(prune);
                         outcomes[i] = OutboxWriteOutcome.Pruned;
                         break;
                 }
             }
 
+            var newSegments = InsertSegments(committed);
+            StoreDeliveryState(deliveredNow.Values);
             if (writes.All(w => w is OutboxWrite.Delivered or OutboxWrite.Prune))
             {
                 // Delivery marks and pruning need no fsync of their own: lost in a power cut, the
@@ -267,15 +398,35 @@ public sealed class OutboxStore : IDisposable
             {
                 _db.CommitDurably();
             }
+
+            lock (_gate)
+            {
+                foreach (var segment in newSegments)
+                {
+                    _pending.Add(segment.First, segment);
+                }
+
+                foreach (var segment in deliveredNow.Values.Where(s => s.IsComplete))
+                {
+                    _pending.Remove(segment.First);
+                }
+
+                _pendingCount += committed.Count - deliveredCount;
+                _storedCount += committed.Count - prunedCount;
+            }
         }
         catch
         {
             _nextSeq = seqBefore;
-            _db.AbandonTransaction();
+            _db.AbandonTransaction(); // the reopen before the next commit reloads the delivery state from disk
             throw;
         }
 
-        Interlocked.Add(ref _pendingCount, pendingDelta);
+        foreach (var entry in committed)
+        {
+            _recent.Add(entry.EventId);
+        }
+
         LastPruned = prunedCount;
         if (committed.Count > 0)
         {
@@ -285,36 +436,171 @@ public sealed class OutboxStore : IDisposable
         return outcomes;
     }
 
-    /// <summary>
-    /// Dedupe lookup on the writer thread. The expression is parsed once and only its parameter
-    /// changes: LiteDB's <c>Query.EQ</c> and <c>FindById</c> compile a new expression tree on every
-    /// call, which cost milliseconds of CPU per punch (the same for <c>_bySeq</c>).
-    /// </summary>
-    private bool ContainsEvent(string eventId)
+    /// <summary>Writes the group's new punches as segments of consecutive seqs; returns them, all pending.</summary>
+    private List<PendingSegment> InsertSegments(List<OutboxEntry> committed)
     {
-        _byEventId.Parameters["0"] = eventId;
-        return PunchDocs.Exists(_byEventId);
+        var segments = new List<PendingSegment>();
+        for (var start = 0; start < committed.Count; start += SegmentCapacity)
+        {
+            var part = committed.GetRange(start, Math.Min(SegmentCapacity, committed.Count - start));
+            var first = part[0].Seq;
+            DataDocs.Insert(new BsonDocument
+            {
+                ["_id"] = first,
+                ["eids"] = new BsonArray(part.Select(e => new BsonValue(e.EventId))),
+                ["rcv"] = new BsonArray(part.Select(e => new BsonValue(e.ReceivedAt.UtcDateTime))),
+                ["json"] = new BsonArray(part.Select(e => new BsonValue(e.Json))),
+            });
+            StateDocs.Insert(new BsonDocument
+            {
+                ["_id"] = first,
+                ["n"] = part.Count,
+                ["pending"] = first,
+                ["rcv"] = part[0].ReceivedAt.UtcDateTime,
+            });
+            segments.Add(new PendingSegment(first, part.Count, part[0].ReceivedAt));
+        }
+
+        return segments;
     }
 
-    private static BsonDocument ToDocument(OutboxEntry entry) => new()
+    /// <summary>Marks the acked seqs in memory, collecting the segments touched; returns how many punches became delivered.</summary>
+    private long MarkDelivered(IReadOnlyList<long> seqs, Dictionary<long, PendingSegment> touched)
     {
-        ["_id"] = entry.Seq,
-        ["eid"] = entry.EventId,
-        ["pending"] = entry.Seq,
-        ["rcv"] = entry.ReceivedAt.UtcDateTime,
-        ["json"] = entry.Json,
-    };
+        long count = 0;
+        lock (_gate)
+        {
+            foreach (var seq in seqs)
+            {
+                if (FindPending(seq) is { } segment && segment.MarkDelivered(seq))
+                {
+                    touched[segment.First] = segment;
+                    count++;
+                }
+            }
+        }
 
-    private static OutboxEntry ToEntry(BsonDocument doc) => new(
-        doc["_id"].AsInt64,
-        doc["eid"].AsString,
-        new DateTimeOffset(DateTime.SpecifyKind(doc["rcv"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
-        doc["json"].AsBinary);
+        return count;
+    }
+
+    /// <summary>The pending segment holding <paramref name="seq"/>, by binary search; null when it is not pending.</summary>
+    private PendingSegment? FindPending(long seq)
+    {
+        var keys = _pending.Keys;
+        int low = 0, high = keys.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var segment = _pending.Values[middle];
+            if (seq < segment.First)
+            {
+                high = middle - 1;
+            }
+            else if (seq > segment.Last)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                return segment;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One small state document per touched segment: its delivery map, or done with the time.</summary>
+    private void StoreDeliveryState(IEnumerable<PendingSegment> touched)
+    {
+        var deliveredAt = _clock.GetUtcNow().UtcDateTime;
+        foreach (var segment in touched)
+        {
+            var state = FindById(StateDocs, segment.First);
+            if (state is null)
+            {
+                continue;
+            }
+
+            if (segment.IsComplete)
+            {
+                state["pending"] = BsonValue.Null;
+                state["dlv"] = deliveredAt;
+                state.Remove("map");
+            }
+            else
+            {
+                lock (_gate)
+                {
+                    state["map"] = segment.DeliveredMap();
+                }
+            }
+
+            StateDocs.Update(state);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the oldest fully delivered segments acked before the cutoff. Punches are delivered
+    /// roughly in the order they came, so those are a prefix by seq: walk it and stop at the first
+    /// segment still pending or recent.
+    /// </summary>
+    private int Prune(OutboxWrite.Prune prune)
+    {
+        var pruned = 0;
+        while (pruned < prune.Max)
+        {
+            var oldest = StateDocs.Find(Query.All("_id", Query.Ascending), limit: 256).ToList();
+            foreach (var state in oldest)
+            {
+                if (pruned >= prune.Max || !state["pending"].IsNull || state["dlv"].AsDateTime >= prune.DeliveredBefore.UtcDateTime)
+                {
+                    return pruned;
+                }
+
+                StateDocs.Delete(state["_id"]);
+                DataDocs.Delete(state["_id"]);
+                pruned += state["n"].AsInt32;
+            }
+
+            if (oldest.Count < 256)
+            {
+                break;
+            }
+        }
+
+        return pruned;
+    }
+
+    /// <summary>
+    /// A lookup by <c>_id</c> with an expression parsed once: LiteDB's <c>FindById</c> and
+    /// <c>Query.EQ</c> compile a new expression tree on every call, which cost milliseconds of CPU.
+    /// </summary>
+    private BsonDocument? FindById(ILiteCollection<BsonDocument> collection, long id)
+    {
+        lock (_byId)
+        {
+            _byId.Parameters["0"] = id;
+            return collection.FindOne(_byId);
+        }
+    }
+
+    private static DateTimeOffset ToUtc(BsonValue value) =>
+        new(DateTime.SpecifyKind(value.AsDateTime.ToUniversalTime(), DateTimeKind.Utc));
 
     public void Dispose()
     {
         _committer.Dispose();
         _db.Dispose();
+    }
+
+    /// <summary>A segment's punches as read back: the arrays of its <c>segments</c> document.</summary>
+    private sealed record SegmentData(long First, string[] EventIds, DateTimeOffset[] ReceivedAt, byte[][] Json)
+    {
+        public static SegmentData From(BsonDocument doc) => new(
+            doc["_id"].AsInt64,
+            doc["eids"].AsArray.Select(v => v.AsString).ToArray(),
+            doc["rcv"].AsArray.Select(ToUtc).ToArray(),
+            doc["json"].AsArray.Select(v => v.AsBinary).ToArray());
     }
 }
 
