@@ -3,12 +3,21 @@ using SiteHub.Benchmarks;
 
 // Run: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- --filter '*' --job short
 //  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- outbox [devices] [punches] [batch]
+//  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-store [gateways] [punches] [batch]
 if (args is ["outbox", ..])
 {
     return await OutboxThroughput.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200_000,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
+}
+
+if (args is ["hub-store", ..])
+{
+    return await HubStoreThroughput.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200_000,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 500);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(args);

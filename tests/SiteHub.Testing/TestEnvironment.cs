@@ -6,13 +6,8 @@ namespace SiteHub.Testing;
 /// <summary>Free loopback ports, the repository's paths, bounded waiting.</summary>
 public static class TestEnvironment
 {
-    /// <summary>A TCP port free on 127.0.0.1 now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A TCP port free on 127.0.0.1 now, outside the range outgoing connections take theirs from.</summary>
+    public static int FreePort() => SiteHub.Platform.Hosting.LoopbackPort.Free();
 
     /// <summary>The repository root (the folder holding SiteHub.sln).</summary>
     public static string RepoRoot

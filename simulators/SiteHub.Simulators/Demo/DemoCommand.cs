@@ -1,3 +1,4 @@
+using SiteHub.Platform.Hosting;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

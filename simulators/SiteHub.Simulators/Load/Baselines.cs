@@ -1,3 +1,4 @@
+using SiteHub.Platform.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using SiteHub.Platform.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
