@@ -51,22 +51,25 @@ var loadPassword = new Option<string?>("--admin-password") { Description = "With
 var loadOut = new Option<string?>("--out") { Description = "Write the results as JSON to this file" };
 var loadBaselines = new Option<bool>("--baselines") { Description = "Also measure, in the same run, a bare MQTTnet broker and LiteDB's raw durable inserts for the same load" };
 var loadDevices = new Option<int>("--devices") { Description = "Simulated terminals", DefaultValueFactory = _ => 100 };
+var loadGatewayProcess = new Option<bool>("--gateway-process") { Description = "Run the gateway as its own process, so its CPU and memory are measured apart from the driver and the hub" };
+var loadReplay = new Option<int>("--replay") { Description = "Punches to buffer at the gateway while the hub is down; the hub then starts with the live load and the drain is timed", DefaultValueFactory = _ => 0 };
 var load = new Command("load", "Benchmark: drive a gateway with simulated terminals and measure acks, latency, CPU, memory, backlog")
 {
-    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines,
+    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines, loadGatewayProcess, loadReplay,
 };
 load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "sitehub-v1"
     ? Task.FromResult(Fail("load drives sitehub-v1 terminals only so far"))
     : LoadCommand.RunAsync(
-        parse.GetValue(loadDevices),
-        parse.GetValue(loadRate),
-        TimeSpan.FromSeconds(parse.GetValue(loadDuration)),
-        parse.GetValue(loadBatch),
-        parse.GetValue(loadGatewayApi),
-        parse.GetValue(loadPassword),
-        parse.GetValue(loadBroker),
-        parse.GetValue(loadOut),
+        new LoadSettings(parse.GetValue(loadDevices), parse.GetValue(loadRate), TimeSpan.FromSeconds(parse.GetValue(loadDuration)), parse.GetValue(loadBatch))
+        {
+            GatewayApiUrl = parse.GetValue(loadGatewayApi),
+            AdminPassword = parse.GetValue(loadPassword),
+            Broker = parse.GetValue(loadBroker),
+            GatewayProcess = parse.GetValue(loadGatewayProcess),
+            Replay = parse.GetValue(loadReplay),
+        },
         parse.GetValue(loadBaselines),
+        parse.GetValue(loadOut),
         cancellationToken));
 root.Subcommands.Add(load);
 

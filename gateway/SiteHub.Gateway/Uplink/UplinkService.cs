@@ -271,22 +271,39 @@ public sealed partial class UplinkService : BackgroundService
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
+        // Live punches go first, but after each live batch the next slot goes to the backlog (if
+        // any): live batches are small and come all the time under load, so strict priority would
+        // starve a backlog drain. Backlog batches are full, so the drain still gets most punches.
+        var backlogNext = false;
         while (_inFlight.Count < _options.MaxInFlightBatches)
         {
-            var batch = TakeLive();
+            var batch = backlogNext ? ReadBacklog() : TakeLive();
+            var live = !backlogNext && batch.Count > 0;
             if (batch.Count == 0)
             {
-                batch = _outbox.ReadPending(_backlogCursor, _options.BatchSize, _inFlightSeqs);
+                batch = backlogNext ? TakeLive() : ReadBacklog();
+                live = backlogNext && batch.Count > 0;
                 if (batch.Count == 0)
                 {
                     return;
                 }
-
-                _backlogCursor = batch[^1].Seq;
             }
 
+            backlogNext = live;
             await PublishBatchAsync(batch, cancellationToken);
         }
+    }
+
+    /// <summary>The next pending punches on disk after the backlog cursor, skipping those in flight.</summary>
+    private List<OutboxEntry> ReadBacklog()
+    {
+        var batch = _outbox.ReadPending(_backlogCursor, _options.BatchSize, _inFlightSeqs);
+        if (batch.Count > 0)
+        {
+            _backlogCursor = batch[^1].Seq;
+        }
+
+        return batch;
     }
 
     private List<OutboxEntry> TakeLive()

@@ -139,10 +139,34 @@ public sealed partial class EmbeddedCentralBroker(
 
         // Punches are consumed here; statuses are routed on too (retained, for anyone watching).
         args.ProcessPublish = kind != UplinkTopicKind.Punches;
+        var payload = args.ApplicationMessage.Payload.ToArray();
+        if (kind == UplinkTopicKind.Punches)
+        {
+            // MQTTnet runs this intercept one message at a time per connection, and a gateway has
+            // one connection: awaiting the commit here would give each batch an fsync of its own.
+            // The gateway counts a batch delivered on its BatchAck, not on the PUBACK, so the
+            // commit runs on, grouped with the gateway's other batches in flight, and the BatchAck
+            // goes out after it.
+            _ = CommitThenAckAsync(args.ClientId, site, payload);
+            return;
+        }
+
         try
         {
-            var payload = args.ApplicationMessage.Payload;
-            var ack = await ingest.HandleAsync(site, kind, payload.IsSingleSegment ? payload.First : payload.ToArray(), args.CancellationToken);
+            await ingest.HandleAsync(site, kind, payload, args.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            args.ProcessPublish = false;
+            LogCommitFailed(ex, site);
+        }
+    }
+
+    private async Task CommitThenAckAsync(string clientId, string site, byte[] payload)
+    {
+        try
+        {
+            var ack = await ingest.HandleAsync(site, UplinkTopicKind.Punches, payload, CancellationToken.None);
             if (ack is not null)
             {
                 await _server!.InjectApplicationMessage(
@@ -150,15 +174,32 @@ public sealed partial class EmbeddedCentralBroker(
                         .WithTopic(UplinkTopics.Acks(site))
                         .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, ProtocolsJsonContext.Default.BatchAck))
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build()),
-                    args.CancellationToken);
+                        .Build()));
             }
         }
         catch (Exception ex)
         {
-            args.ProcessPublish = false;
-            args.CloseConnection = true;
+            // Nothing acked: closing the link makes the gateway resend everything in flight at once.
             LogCommitFailed(ex, site);
+            await DisconnectAsync(clientId);
+        }
+    }
+
+    private async Task DisconnectAsync(string clientId)
+    {
+        try
+        {
+            foreach (var client in await _server!.GetClientsAsync())
+            {
+                if (client.Id == clientId)
+                {
+                    await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.UnspecifiedError });
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogDebug(ex, "Could not disconnect {ClientId} after a failed commit", clientId);
         }
     }
 

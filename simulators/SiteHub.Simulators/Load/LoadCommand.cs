@@ -1,19 +1,51 @@
-using SiteHub.Platform.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using SiteHub.Gateway;
-using SiteHub.Gateway.Outbox;
 using SiteHub.Hub;
 using SiteHub.Hub.Ingest;
+using SiteHub.Platform.Hosting;
 using SiteHub.Protocols.Punches;
 using SiteHub.Simulators.Fleet;
 using SiteHub.Simulators.Terminals;
 
 namespace SiteHub.Simulators.Load;
+
+/// <summary>What a <c>load</c> run does.</summary>
+/// <param name="Devices">Simulated terminals.</param>
+/// <param name="Rate">Punches per second offered, all terminals together.</param>
+/// <param name="Duration">How long punches are offered.</param>
+/// <param name="Batch">Most punches per MQTT message (1: one per message; up to 200 for a cache replay).</param>
+public sealed record LoadSettings(int Devices, double Rate, TimeSpan Duration, int Batch)
+{
+    /// <summary>A running gateway's REST URL to drive instead of starting hub and gateway here.</summary>
+    public string? GatewayApiUrl { get; init; }
+
+    /// <summary>With <see cref="GatewayApiUrl"/>: its admin password.</summary>
+    public string? AdminPassword { get; init; }
+
+    /// <summary>With <see cref="GatewayApiUrl"/>: its site broker, host:port.</summary>
+    public string? Broker { get; init; }
+
+    /// <summary>Run the gateway as its own process, so its CPU and memory are measured apart from the driver's and the hub's.</summary>
+    public bool GatewayProcess { get; init; }
+
+    /// <summary>Punches buffered at the gateway while the hub is down, before the live load starts with the hub (backlog replay).</summary>
+    public int Replay { get; init; }
+}
+
+/// <summary>CPU and memory of one process over the run.</summary>
+/// <param name="CpuSeconds">User plus system CPU time from its start (registration and replay included).</param>
+/// <param name="PeakRssMb">Its peak resident memory (VmHWM).</param>
+/// <param name="SteadyRssMb">Median resident memory over the second half of the offering phase.</param>
+public sealed record ProcessUsage(double CpuSeconds, double PeakRssMb, double SteadyRssMb);
+
+/// <summary>How a backlog buffered while the hub was down drained once it came back, with live punches going on.</summary>
+/// <param name="Buffered">Punches acked by the gateway while the hub was down.</param>
+/// <param name="LinkUpSeconds">From the hub's start to the gateway's uplink being connected (the uplink's reconnect back-off).</param>
+/// <param name="DrainSeconds">From the link being up to the last buffered punch committed at the hub.</param>
+public sealed record ReplayResult(int Buffered, double LinkUpSeconds, double DrainSeconds);
 
 /// <summary>What one load run measured.</summary>
 public sealed record LoadResult(
@@ -35,8 +67,17 @@ public sealed record LoadResult(
     IReadOnlyList<long> BacklogPerSecond,
     BaselineResult? Baselines = null)
 {
-    /// <summary>SiteHub's durable acks as a fraction of a bare broker's acks for the same load.</summary>
+    /// <summary>The gateway's own CPU and memory, when it ran as its own process (<c>--gateway-process</c>).</summary>
+    public ProcessUsage? Gateway { get; init; }
+
+    /// <summary>The backlog replay, when one was asked for (<c>--replay</c>).</summary>
+    public ReplayResult? Replay { get; init; }
+
+    /// <summary>SiteHub's durable acks as a fraction of a bare MQTTnet broker's acks for the same load.</summary>
     public double? FractionOfBareBroker => Baselines is { BareMqttnetAckedPerSecond: > 0 } b ? Math.Round(AckedPerSecond / b.BareMqttnetAckedPerSecond, 3) : null;
+
+    /// <summary>SiteHub's durable acks as a fraction of a bare mosquitto's acks for the same load.</summary>
+    public double? FractionOfMosquitto => Baselines is { MosquittoAckedPerSecond: > 0 } b ? Math.Round(AckedPerSecond / b.MosquittoAckedPerSecond.Value, 3) : null;
 
     /// <summary>SiteHub's durable acks as a fraction of LiteDB's raw durable insert rate.</summary>
     public double? FractionOfLiteDb => Baselines is { LiteDbInsertsPerSecond: > 0 } b ? Math.Round(AckedPerSecond / b.LiteDbInsertsPerSecond, 3) : null;
@@ -47,18 +88,22 @@ public sealed record LoadResult(
 /// what the design promises — punches offered, acked by the gateway (PUBACK after fsync), reaching
 /// the hub; device-ack latency; punch→hub-commit latency; CPU and peak memory; outbox backlog.
 /// By default hub and gateway run in this process (so CPU and RSS are theirs and the driver's
-/// together); <c>--broker</c>/<c>--gateway-api</c> drive a gateway running elsewhere instead.
+/// together); <c>--gateway-process</c> runs the gateway as its own process (its CPU and RSS then
+/// apart); <c>--gateway</c>/<c>--broker</c> drive a gateway running elsewhere.
 /// </summary>
 public static class LoadCommand
 {
+    private const string Password = "load-admin-pw";
+    private const string ReplayPerson = "R";
+    private const string LivePerson = "W";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> RunAsync(int devices, double rate, TimeSpan duration, int batch, string? gatewayApiUrl, string? adminPassword, string? broker, string? outFile, bool baselines, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(LoadSettings settings, bool baselines, string? outFile, CancellationToken cancellationToken)
     {
-        var result = await MeasureAsync(devices, rate, duration, batch, gatewayApiUrl, adminPassword, broker, cancellationToken);
+        var result = await MeasureAsync(settings, cancellationToken);
         if (baselines)
         {
-            result = result with { Baselines = await Baselines.MeasureAsync(devices, rate, duration, batch, result.Acked, cancellationToken) };
+            result = result with { Baselines = await Baselines.MeasureAsync(settings.Devices, settings.Rate, settings.Duration, settings.Batch, result.Acked, cancellationToken) };
         }
 
         var json = JsonSerializer.Serialize(result, Indented);
@@ -72,40 +117,62 @@ public static class LoadCommand
     }
 
     /// <summary>Runs the load and returns what it measured (the smoke test calls this).</summary>
-    public static Task<LoadResult> MeasureAsync(int devices, double rate, TimeSpan duration, int batch, string? gatewayApiUrl, string? adminPassword, string? broker, CancellationToken cancellationToken) =>
-        gatewayApiUrl is null
-            ? RunInProcessAsync(devices, rate, duration, batch, cancellationToken)
-            : RunRemoteAsync(devices, rate, duration, batch, gatewayApiUrl, adminPassword ?? "", broker ?? "127.0.0.1:1883", cancellationToken);
+    public static Task<LoadResult> MeasureAsync(LoadSettings settings, CancellationToken cancellationToken) =>
+        settings.GatewayApiUrl is null ? RunWithHubAsync(settings, cancellationToken) : RunRemoteAsync(settings, cancellationToken);
 
-    private static async Task<LoadResult> RunInProcessAsync(int devices, double rate, TimeSpan duration, int batch, CancellationToken cancellationToken)
+    private static async Task<LoadResult> RunWithHubAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("sitehub-load-").FullName;
         try
         {
             var (hubPort, gatewayPort, centralPort, sitePort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-            const string Password = "load-admin-pw";
             await using var hub = HubApp.Build(["--urls", $"http://127.0.0.1:{hubPort}", $"--Hub:DataPath={Path.Combine(data, "hub")}", $"--CentralBroker:Port={centralPort}",
                 $"--Admin:Password={Password}", "--Gateways:load-site:Password=load-gateway-pw", "--Serilog:MinimumLevel:Default=Warning"]);
-            await hub.StartAsync(cancellationToken);
-            await using var gateway = GatewayApp.Build(["--urls", $"http://127.0.0.1:{gatewayPort}", "--Gateway:SiteId=load-site", $"--Gateway:DataPath={Path.Combine(data, "gateway")}",
-                $"--SiteBroker:Port={sitePort}", $"--Uplink:Port={centralPort}", "--Uplink:Password=load-gateway-pw", $"--Admin:Password={Password}", "--Serilog:MinimumLevel:Default=Warning"]);
-            await gateway.StartAsync(cancellationToken);
+            string[] gatewayArgs = ["--urls", $"http://127.0.0.1:{gatewayPort}", "--Gateway:SiteId=load-site", $"--Gateway:DataPath={Path.Combine(data, "gateway")}",
+                $"--SiteBroker:Port={sitePort}", $"--Uplink:Port={centralPort}", "--Uplink:Password=load-gateway-pw", $"--Admin:Password={Password}", "--Serilog:MinimumLevel:Default=Warning"];
+            await using var gateway = settings.GatewayProcess
+                ? await GatewayUnderLoad.StartProcessAsync(gatewayArgs, $"http://127.0.0.1:{gatewayPort}", Password, cancellationToken)
+                : await GatewayUnderLoad.StartInProcessAsync(gatewayArgs, $"http://127.0.0.1:{gatewayPort}", Password, cancellationToken);
 
             var store = hub.Services.GetRequiredService<PunchStore>();
-            var endToEnd = new ConcurrentQueue<double>();
+            var liveEndToEnd = new ConcurrentQueue<double>();
+            long replayAtHub = 0, liveAtHub = 0;
+
+            // Counted from the store's commit event, not its document count: the count sees a
+            // commit a moment before the event reports it, which would end the drain wait early.
             store.Committed += punches =>
             {
                 var now = DateTimeOffset.UtcNow;
                 foreach (var p in punches)
                 {
-                    endToEnd.Enqueue((now - p.Punch.OccurredAt).TotalMilliseconds);
+                    if (p.Punch.PersonId.StartsWith(ReplayPerson, StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref replayAtHub);
+                    }
+                    else
+                    {
+                        liveEndToEnd.Enqueue((now - p.Punch.OccurredAt).TotalMilliseconds);
+                        Interlocked.Increment(ref liveAtHub);
+                    }
                 }
             };
-            var outbox = gateway.Services.GetRequiredService<OutboxStore>();
-            using var api = FleetCommand.AdminClient($"http://127.0.0.1:{gatewayPort}", Password);
-            var terminals = await FleetCommand.RegisterTerminalsAsync(api, devices, "127.0.0.1", sitePort, cancellationToken);
-            var result = await DriveAsync(terminals, rate, duration, batch, () => outbox.PendingCount, () => store.Count, endToEnd, cancellationToken);
-            await gateway.StopAsync(CancellationToken.None);
+
+            var terminals = await FleetCommand.RegisterTerminalsAsync(gateway.Api, settings.Devices, "127.0.0.1", sitePort, cancellationToken);
+            Task<ReplayResult>? replay = null;
+            if (settings.Replay > 0)
+            {
+                await BufferBacklogAsync(terminals, settings.Replay, gateway, cancellationToken);
+                await hub.StartAsync(cancellationToken);
+                replay = MeasureReplayAsync(settings.Replay, gateway, () => Interlocked.Read(ref replayAtHub), cancellationToken);
+            }
+            else
+            {
+                await hub.StartAsync(cancellationToken);
+            }
+
+            var result = await DriveAsync(terminals, settings, gateway, () => Interlocked.Read(ref liveAtHub), liveEndToEnd, cancellationToken);
+            result = result with { Gateway = gateway.Usage(), Replay = replay is null ? null : await replay };
+            await gateway.StopAsync();
             await hub.StopAsync(CancellationToken.None);
             return result;
         }
@@ -115,22 +182,63 @@ public static class LoadCommand
         }
     }
 
-    private static async Task<LoadResult> RunRemoteAsync(int devices, double rate, TimeSpan duration, int batch, string gatewayApiUrl, string adminPassword, string broker, CancellationToken cancellationToken)
-    {
-        using var api = FleetCommand.AdminClient(gatewayApiUrl, adminPassword);
-        var parts = broker.Split(':');
-        var terminals = await FleetCommand.RegisterTerminalsAsync(api, devices, parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), cancellationToken);
-        return await DriveAsync(terminals, rate, duration, batch, () => -1, () => -1, new ConcurrentQueue<double>(), cancellationToken);
-    }
-
-    private static async Task<LoadResult> DriveAsync(List<FaceTerminal> terminals, double rate, TimeSpan duration, int batch, Func<long> backlog, Func<long> atHub, ConcurrentQueue<double> endToEnd, CancellationToken cancellationToken)
+    /// <summary>Offers <paramref name="count"/> punches in full messages while the hub is down, and waits until the gateway acked them all.</summary>
+    private static async Task BufferBacklogAsync(List<FaceTerminal> terminals, int count, GatewayUnderLoad gateway, CancellationToken cancellationToken)
     {
         foreach (var terminal in terminals)
         {
-            terminal.MaxBatch = batch;
+            terminal.MaxBatch = 200;
             terminal.Start();
         }
 
+        for (var i = 0; i < count; i++)
+        {
+            terminals[i % terminals.Count].Punch($"{ReplayPerson}{i % 5000:D4}", i % 2 == 0 ? Direction.In : Direction.Out);
+        }
+
+        foreach (var terminal in terminals)
+        {
+            await terminal.WaitDrainedAsync(TimeSpan.FromSeconds(300), cancellationToken);
+        }
+
+        Console.Error.WriteLine($"load: {count} punches buffered at the gateway (backlog {await gateway.BacklogAsync(cancellationToken)}); starting the hub");
+    }
+
+    private static async Task<ReplayResult> MeasureReplayAsync(int buffered, GatewayUnderLoad gateway, Func<long> atHub, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await gateway.UplinkConnectedAsync(cancellationToken))
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        var linkUp = clock.Elapsed;
+        while (atHub() < buffered && clock.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return new ReplayResult(buffered, Math.Round(linkUp.TotalSeconds, 2), Math.Round((clock.Elapsed - linkUp).TotalSeconds, 2));
+    }
+
+    private static async Task<LoadResult> RunRemoteAsync(LoadSettings settings, CancellationToken cancellationToken)
+    {
+        var parts = (settings.Broker ?? "127.0.0.1:1883").Split(':');
+        await using var gateway = GatewayUnderLoad.Remote(settings.GatewayApiUrl!, settings.AdminPassword ?? "");
+        var terminals = await FleetCommand.RegisterTerminalsAsync(gateway.Api, settings.Devices, parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), cancellationToken);
+        return await DriveAsync(terminals, settings, gateway, () => -1, new ConcurrentQueue<double>(), cancellationToken);
+    }
+
+    private static async Task<LoadResult> DriveAsync(List<FaceTerminal> terminals, LoadSettings settings, GatewayUnderLoad gateway, Func<long> atHub, ConcurrentQueue<double> endToEnd, CancellationToken cancellationToken)
+    {
+        foreach (var terminal in terminals)
+        {
+            terminal.MaxBatch = settings.Batch;
+            terminal.AckLatenciesMs.Clear();
+            terminal.Start();
+        }
+
+        var ackedBefore = terminals.Sum(t => (long)t.AckedCount);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -138,18 +246,19 @@ public static class LoadCommand
         long offered = 0;
         var nextSample = TimeSpan.FromSeconds(1);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (clock.Elapsed < duration && await timer.WaitForNextTickAsync(cancellationToken))
+        while (clock.Elapsed < settings.Duration && await timer.WaitForNextTickAsync(cancellationToken))
         {
             // Offer punches evenly: as many as the rate says should exist by now.
-            var due = (long)(rate * clock.Elapsed.TotalSeconds);
+            var due = (long)(settings.Rate * clock.Elapsed.TotalSeconds);
             for (; offered < due; offered++)
             {
-                terminals[(int)(offered % terminals.Count)].Punch($"W{offered % 5000:D4}", offered % 2 == 0 ? Direction.In : Direction.Out);
+                terminals[(int)(offered % terminals.Count)].Punch($"{LivePerson}{offered % 5000:D4}", offered % 2 == 0 ? Direction.In : Direction.Out);
             }
 
             if (clock.Elapsed >= nextSample)
             {
-                backlogSamples.Add(backlog());
+                backlogSamples.Add(await gateway.BacklogAsync(cancellationToken));
+                gateway.SampleMemory(steady: clock.Elapsed > settings.Duration / 2);
                 nextSample += TimeSpan.FromSeconds(1);
             }
         }
@@ -160,7 +269,7 @@ public static class LoadCommand
             await terminal.WaitDrainedAsync(TimeSpan.FromSeconds(120), cancellationToken);
         }
 
-        var acked = terminals.Sum(t => (long)t.AckedCount);
+        var acked = terminals.Sum(t => (long)t.AckedCount) - ackedBefore;
         var drainDeadline = DateTime.UtcNow.AddSeconds(60);
         while (atHub() >= 0 && atHub() < acked && DateTime.UtcNow < drainDeadline)
         {
@@ -171,7 +280,7 @@ public static class LoadCommand
         var latencies = terminals.SelectMany(t => t.AckLatenciesMs).Order().ToArray();
         var e2e = endToEnd.Order().ToArray();
         var result = new LoadResult(
-            terminals.Count, rate, Math.Round(sendPhase.TotalSeconds, 1), batch, offered, acked, atHub(),
+            terminals.Count, settings.Rate, Math.Round(sendPhase.TotalSeconds, 1), settings.Batch, offered, acked, atHub(),
             Math.Round(acked / clock.Elapsed.TotalSeconds),
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Length > 0 ? Math.Round(latencies[^1], 1) : 0,
             Percentile(e2e, 0.50), Percentile(e2e, 0.99),
