@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MQTTnet;
-using MQTTnet.Protocol;
 using SiteHub.Hub;
 using SiteHub.Hub.WebUi;
+using SiteHub.Platform.Web;
 using SiteHub.Protocols;
 using SiteHub.Protocols.Punches;
 using SiteHub.Protocols.Uplink;
@@ -266,7 +267,7 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     /// <summary>Adds a web user whose password is <c>{name}-password</c>.</summary>
     public Task AddUserAsync(string name, string role)
     {
-        App.Services.GetRequiredService<UiUsers>().Save(name, role, name + "-password", "test", null);
+        App.Services.GetRequiredService<WebUserStore>().Save(name, role, name + "-password", "test", null);
         return Task.CompletedTask;
     }
 

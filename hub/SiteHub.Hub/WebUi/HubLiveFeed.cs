@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Headcount;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi;
 
@@ -34,15 +34,15 @@ public sealed record AlertRow(long Id, string Type, string Severity, string? Pro
 }
 
 /// <summary>
-/// What the hub's open pages see change, as server-sent events: <c>site</c> (a site's row of the
-/// overview, pushed when its headcount changes and when a one-second sample differs) and
-/// <c>alert</c> (an alert raised or changed since the last sample). Each page has its own bounded
-/// channel that drops its oldest events when the page cannot keep up.
+/// What the hub's open pages see change, as server-sent events (<see cref="LiveEventFeed"/>):
+/// <c>hello</c> when a page connects, <c>site</c> (a site's row of the overview, pushed when its
+/// headcount changes and when a one-second sample differs) and <c>alert</c> (an alert raised or
+/// changed since the last sample). The sample runs on real time, not the hub's clock: tests run the
+/// hub on a fake clock and the pages must still update.
 /// </summary>
-public sealed partial class HubLiveFeed : BackgroundService
+public sealed class HubLiveFeed : LiveEventFeed
 {
     private const int MaxPointsPerSite = 2000;
-    private readonly ConcurrentDictionary<Channel<SseItem<string>>, byte> _subscribers = new();
     private readonly ConcurrentDictionary<string, List<HeadcountPoint>> _history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _lastSites = new(StringComparer.Ordinal);
     private readonly HeadcountTracker _headcount;
@@ -51,11 +51,11 @@ public sealed partial class HubLiveFeed : BackgroundService
     private readonly Registry.RegistryStore _registry;
     private readonly IOptions<GatewaysOptions> _configured;
     private readonly TimeProvider _clock;
-    private readonly ILogger<HubLiveFeed> _logger;
     private DateTimeOffset _alertsSeen = DateTimeOffset.MinValue;
     private volatile IReadOnlyList<AlertDoc> _open = [];
 
     public HubLiveFeed(HeadcountTracker headcount, GatewayDirectory gateways, AlertStore alerts, Registry.RegistryStore registry, IOptions<GatewaysOptions> configured, TimeProvider clock, ILogger<HubLiveFeed> logger)
+        : base(TimeProvider.System, logger)
     {
         _headcount = headcount;
         _gateways = gateways;
@@ -63,7 +63,6 @@ public sealed partial class HubLiveFeed : BackgroundService
         _registry = registry;
         _configured = configured;
         _clock = clock;
-        _logger = logger;
         _headcount.Changed += OnHeadcountChanged;
         foreach (var site in _headcount.Sites)
         {
@@ -136,7 +135,7 @@ public sealed partial class HubLiveFeed : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSampleFailed(ex);
+            LogFailure(ex);
         }
     }
 
@@ -156,74 +155,9 @@ public sealed partial class HubLiveFeed : BackgroundService
         Publish("site", json);
     }
 
-    /// <summary>The events for one page until it goes away or the hub stops.</summary>
-    public async IAsyncEnumerable<SseItem<string>> StreamAsync(CancellationTokenSource lifetime)
-    {
-        using var owned = lifetime;
-        var cancellationToken = lifetime.Token;
-        var channel = Channel.CreateBounded<SseItem<string>>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _subscribers[channel] = 0;
-        try
-        {
-            yield return new SseItem<string>("{}", "hello");
-            while (true)
-            {
-                SseItem<string> item;
-                try
-                {
-                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    idle.CancelAfter(TimeSpan.FromSeconds(15));
-                    item = await channel.Reader.ReadAsync(idle.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    item = new SseItem<string>("{}", "ping");
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
+    protected override SseItem<string> Greeting() => new("{}", "hello");
 
-                yield return item;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(channel, out _);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Real time, not the hub's clock: tests run the hub on a fake clock and the pages must still update.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        do
-        {
-            try
-            {
-                Sample();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSampleFailed(ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private void Sample()
+    protected override void Sample()
     {
         var changed = _alerts.Query(new AlertFilter()).Where(a => a.UpdatedAt > _alertsSeen).OrderBy(a => a.UpdatedAt).ToList();
         if (changed.Count > 0)
@@ -242,21 +176,10 @@ public sealed partial class HubLiveFeed : BackgroundService
         }
     }
 
-    private void Publish(string type, string json)
-    {
-        var item = new SseItem<string>(json, type);
-        foreach (var subscriber in _subscribers.Keys)
-        {
-            subscriber.Writer.TryWrite(item);
-        }
-    }
-
     public override void Dispose()
     {
         _headcount.Changed -= OnHeadcountChanged;
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the hub web UI's live state failed; trying again in a second")]
-    private partial void LogSampleFailed(Exception exception);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Reconciliation;
 using SiteHub.Hub.Registry;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
@@ -11,7 +12,7 @@ namespace SiteHub.Hub.WebUi.Pages;
 /// acknowledge or resolve it with a comment (the same lifecycle as the REST API). Viewers see no
 /// buttons and get 403 on the POST.
 /// </summary>
-public sealed class AlertModel(AlertStore alerts, LiveReconciler live, UiUsers users) : PageModel
+public sealed class AlertModel(AlertStore alerts, LiveReconciler live, WebUserStore users) : PageModel
 {
     public AlertDoc Alert { get; private set; } = new();
 

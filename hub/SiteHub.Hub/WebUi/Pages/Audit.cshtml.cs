@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
 /// <summary>The audit log: logins and every change, with user and time.</summary>
-public sealed class AuditModel(UiUsers users) : PageModel
+public sealed class AuditModel(WebUserStore users) : PageModel
 {
-    public IReadOnlyList<UiAuditEntry> Entries { get; private set; } = [];
+    public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
 
     public void OnGet() => Entries = users.Audit(500);
 }

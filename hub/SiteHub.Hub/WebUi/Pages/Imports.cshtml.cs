@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Hub.Imports;
 using SiteHub.Hub.Registry;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
 /// <summary>Upload of projects, roster and payouts CSV (officers and admins), the row errors, and the history of imports.</summary>
 [RequestSizeLimit(ImportsFeature.MaxFileBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = ImportsFeature.MaxFileBytes)]
-public sealed class ImportsModel(ImportService imports, RegistryStore registry, UiUsers users) : PageModel
+public sealed class ImportsModel(ImportService imports, RegistryStore registry, WebUserStore users) : PageModel
 {
     public IReadOnlyList<ImportDoc> History { get; private set; } = [];
 

@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
 /// <summary>Admins add users with a role (or change one's role and password).</summary>
 [Authorize(Roles = UiRoles.Admin)]
-public sealed class UsersModel(UiUsers users) : PageModel
+public sealed class UsersModel(WebUserStore users) : PageModel
 {
-    public IReadOnlyList<UiUser> All { get; private set; } = [];
+    public IReadOnlyList<WebUser> All { get; private set; } = [];
 
     public string? Problem { get; private set; }
 
