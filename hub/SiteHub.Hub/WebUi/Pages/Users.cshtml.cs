@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SiteHub.Hub.WebUi.Exports;
 using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
@@ -9,11 +10,23 @@ namespace SiteHub.Hub.WebUi.Pages;
 [Authorize(Roles = UiRoles.Admin)]
 public sealed class UsersModel(WebUserStore users) : PageModel
 {
+    /// <summary>The user list as CSV: never the password hash.</summary>
+    public static readonly IReadOnlyList<CsvColumn<WebUser>> Columns =
+    [
+        new("user", u => u.Name),
+        new("role", u => u.Role),
+        new("locked_until", u => CsvExport.Time(u.LockedUntil)),
+        new("created_at", u => CsvExport.Time(u.CreatedAt)),
+        new("created_by", u => u.CreatedBy),
+    ];
+
     public IReadOnlyList<WebUser> All { get; private set; } = [];
 
     public string? Problem { get; private set; }
 
     public void OnGet() => All = users.All();
+
+    public IActionResult OnGetCsv() => CsvExport.File("users", users.All(), Columns);
 
     public IActionResult OnPost(string? name, string? role, string? password)
     {
