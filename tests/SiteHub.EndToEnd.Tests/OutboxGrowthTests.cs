@@ -12,7 +12,7 @@ namespace SiteHub.EndToEnd.Tests;
 /// </summary>
 public sealed class OutboxGrowthTests
 {
-    private const int PerRound = 5_000;
+    private const int PerRound = 4_000;
     private const long LogCheckpointBytes = 16L * 1024 * 1024;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -36,7 +36,7 @@ public sealed class OutboxGrowthTests
                 // A round runs for PerRound punches and at least one checkpoint (the log shrinking).
                 var target = terminals.Sum(t => t.AckedCount) + PerRound;
                 var checkpoints = 0;
-                await using (SteadyPunching.Start(terminals, 400))
+                await using (SteadyPunching.Start(terminals, 800))
                 {
                     var previousLog = Length(log);
                     await TestEnvironment.WaitUntilAsync(
