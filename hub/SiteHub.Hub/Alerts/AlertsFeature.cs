@@ -16,6 +16,7 @@ public static class AlertsFeature
             .Validate(o => o.TickInterval >= TimeSpan.FromSeconds(1) && o.TickInterval <= TimeSpan.FromDays(1), "Alerts:TickInterval must be from 00:00:01 to 1.00:00:00")
             .ValidateOnStart();
         builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<RuleSettingsStore>();
         builder.Services.AddSingleton<LiveReconciler>();
         builder.Services.AddHostedService<PunchRulesWorker>();
         builder.Services.AddHostedService<RulesClock>();
