@@ -30,7 +30,8 @@ public sealed class HubDiskFullTests
             await disk.FillAsync(Token);
             await TestEnvironment.WaitUntilAsync(async () => await HubHealthAsync(site) == "Unhealthy",
                 TimeSpan.FromSeconds(60), "the hub's health to say Unhealthy", Token);
-            Assert.Contains("Could not commit a batch of gateway " + SiteUnderTest.SiteId, site.Hub!.Output, StringComparison.Ordinal);
+            await TestEnvironment.WaitUntilAsync(() => site.Hub!.Output.Contains("Could not commit a batch of gateway " + SiteUnderTest.SiteId, StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30), "the hub's log to give the reason", Token);
 
             // No acks while the disk is full: the hub holds no more punches, the gateway's backlog
             // grows (the devices are still acked), and the hub shows that backlog as the gateway reports it.
