@@ -80,7 +80,9 @@ public sealed class PunchStore : IDisposable
     }
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
-    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection("punches");
+    private const string PunchCollection = "punches";
+
+    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection(PunchCollection);
 
     private ILiteCollection<AttendanceDay> AttendanceDocs => _db.Database.GetCollection<AttendanceDay>("attendance");
 
@@ -217,42 +219,45 @@ public sealed class PunchStore : IDisposable
     {
         var low = from?.UtcDateTime ?? DateTime.MinValue;
         var high = to?.UtcDateTime ?? DateTime.MaxValue;
-        var result = new List<Punch>(Math.Min(limit, 1000));
-        foreach (var doc in PunchDocs.Find(LiteDB.Query.Between("at", low, high)))
+        return _db.Read(db =>
         {
-            if ((site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
+            var result = new List<Punch>(Math.Min(limit, 1000));
+            foreach (var doc in db.GetCollection(PunchCollection).Find(LiteDB.Query.Between("at", low, high)))
             {
-                result.Add(FromDocument(doc).Punch);
-                if (result.Count == limit)
+                if ((site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
                 {
-                    break;
+                    result.Add(FromDocument(doc).Punch);
+                    if (result.Count == limit)
+                    {
+                        break;
+                    }
                 }
             }
-        }
 
-        return result;
+            return result;
+        });
     }
 
     /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
     public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) =>
-        PunchDocs.Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList();
+        _db.Read(db => db.GetCollection(PunchCollection).Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList());
 
     /// <summary>Punches that occurred after <paramref name="since"/> (to rebuild live state at start-up).</summary>
     public IEnumerable<Punch> OccurredSince(DateTimeOffset since) =>
         PunchDocs.Find(LiteDB.Query.GT("at", since.UtcDateTime)).Select(d => FromDocument(d).Punch);
 
     /// <summary>Total punches stored.</summary>
-    public long Count => PunchDocs.LongCount();
+    public long Count => _db.Read(db => db.GetCollection(PunchCollection).LongCount());
 
     /// <summary>A sink's persisted position in the stream.</summary>
-    public long GetCursor(string sink) => CursorDocs.FindById(sink)?["seq"].AsInt64 ?? 0;
+    public long GetCursor(string sink) => _db.Read(db => db.GetCollection("cursors").FindById(sink)?["seq"].AsInt64 ?? 0);
 
     /// <summary>Moves a sink's position; not forced to disk (a sink that repeats itself after a crash is idempotent).</summary>
     public void SetCursor(string sink, long seq) => CursorDocs.Upsert(new BsonDocument { ["_id"] = sink, ["seq"] = seq });
 
     /// <summary>The attendance days of a person (any site), oldest first.</summary>
     public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
-        AttendanceDocs.Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList();
+        _db.Read(db => db.GetCollection<AttendanceDay>("attendance").Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList());
 
     /// <summary>
     /// Which of <paramref name="eventIds"/> are stored already, in one indexed query. The

@@ -13,6 +13,7 @@ public sealed class DurableLiteDatabase : IDisposable
     public const long CheckpointLogBytes = 16 * 1024 * 1024;
 
     private readonly BsonMapper _mapper;
+    private readonly ReaderWriterLockSlim _engineSwap = new();
     private bool _broken;
 
     private DurableLiteDatabase(LiteDatabase database, string dataFile, BsonMapper mapper)
@@ -70,17 +71,43 @@ public sealed class DurableLiteDatabase : IDisposable
     /// </summary>
     public void Reopen()
     {
-        SuppressTransactionFinalizers(Database);
+        _engineSwap.EnterWriteLock();
         try
         {
-            Database.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or LiteException)
-        {
-            // the old engine may fail to flush on its way out: what it had not committed is not ours to keep
-        }
+            SuppressTransactionFinalizers(Database);
+            try
+            {
+                Database.Dispose();
+            }
+            catch (Exception ex) when (ex is IOException or LiteException)
+            {
+                // the old engine may fail to flush on its way out: what it had not committed is not ours to keep
+            }
 
-        Database = OpenEngine(DataFile, _mapper);
+            Database = OpenEngine(DataFile, _mapper);
+        }
+        finally
+        {
+            _engineSwap.ExitWriteLock();
+        }
+    }
+
+    /// <summary>
+    /// Runs a read on another thread than the writer's (an API request) against the current
+    /// engine, never one that <see cref="Reopen"/> is disposing: a read in that moment failed
+    /// with a 500 while the disk was full.
+    /// </summary>
+    public T Read<T>(Func<LiteDatabase, T> read)
+    {
+        _engineSwap.EnterReadLock();
+        try
+        {
+            return read(Database);
+        }
+        finally
+        {
+            _engineSwap.ExitReadLock();
+        }
     }
 
     /// <summary>
@@ -206,5 +233,9 @@ public sealed class DurableLiteDatabase : IDisposable
         return info.Exists ? info.Length : 0;
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        Database.Dispose();
+        _engineSwap.Dispose();
+    }
 }
