@@ -87,6 +87,24 @@ public sealed class DeviceRegistry : IDisposable
 
     public IReadOnlyCollection<DeviceRecord> All => _cache.Values.OrderBy(d => d.Sn, StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Whether any registered device matches, for per-punch checks: enumerating the dictionary
+    /// itself takes no lock, where <see cref="All"/> (its <c>Values</c>, sorted) locks every
+    /// bucket and copies — contended across devices at thousands of punches per second.
+    /// </summary>
+    public bool Any(Func<DeviceRecord, bool> predicate)
+    {
+        foreach (var (_, device) in _cache)
+        {
+            if (predicate(device))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public IReadOnlyList<PendingDevice> Pending
     {
         get

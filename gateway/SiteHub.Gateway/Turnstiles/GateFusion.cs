@@ -123,7 +123,7 @@ public sealed partial class GateFusion(
     }
 
     private bool HasTurnstile(string gate) =>
-        registry.All.Any(d => d.Protocol == TurnstileV1Codec.ProtocolId && GateOf(d) == gate);
+        registry.Any(d => d.Protocol == TurnstileV1Codec.ProtocolId && GateOf(d) == gate);
 
     private static string GateOf(DeviceRecord device) => device.Gate ?? device.Sn;
 
