@@ -27,10 +27,14 @@ public sealed record SiteRow(
 /// <summary>A headcount sample for the day chart.</summary>
 public sealed record HeadcountPoint(DateTimeOffset At, int OnSite);
 
-/// <summary>An alert row of the feed.</summary>
-public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt)
+/// <summary>
+/// An alert row of the feed. <c>Subject</c>, for security alerts: who was refused, where, how
+/// often (<c>site-a · ZK-1 · 3×</c>), shown where a worker would be.
+/// </summary>
+public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string? Subject = null)
 {
-    public static AlertRow From(AlertDoc a) => new(a.Id, a.Type, a.Severity, a.ProjectId, a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt);
+    public static AlertRow From(AlertDoc a) => new(a.Id, a.Type, a.Severity, a.ProjectId, a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt,
+        a.Client is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.SiteId} · {a.Client} · {a.Count}×"));
 }
 
 /// <summary>

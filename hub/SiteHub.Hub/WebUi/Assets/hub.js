@@ -107,7 +107,7 @@
     row.className = "sev-" + a.severity + (isNew ? " new" : "");
     const money = (v) => (v === null || v === undefined ? "" : Number(v).toFixed(2));
     const values = {
-      id: a.id, type: a.type, severity: words["sev_" + a.severity] || a.severity, projectId: a.projectId, workerId: a.workerId,
+      id: a.id, type: a.type, severity: words["sev_" + a.severity] || a.severity, projectId: a.projectId, workerId: a.workerId || a.subject,
       wageMonth: a.wageMonth, days: a.days, expected: money(a.expected), paid: money(a.paid),
       status: words["status_" + a.status] || a.status, raisedAt: fmtTime(a.raisedAt),
     };
