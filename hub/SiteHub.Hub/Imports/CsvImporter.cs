@@ -52,6 +52,11 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
             {
                 ok = Fail(table, 2, "is required");
             }
+            else if (sites.FirstOrDefault(s => !TopicSafeId.IsValid(s)) is { } badSite)
+            {
+                // A site id is part of MQTT topics: one with '+', '#' or '/' would break every site's roster publishing.
+                ok = Fail(table, 2, $"'{badSite}' is not a site id (1-64 letters, digits, '-', '_' or '.')");
+            }
 
             var contractor = Required(table, 3, ref ok);
             var account = Account(table, 4, ref ok);
