@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.FileProviders;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Outbox;
@@ -48,7 +49,14 @@ public static class WebUiFeature
             options.Conventions.AllowAnonymousToPage("/Login");
         })
         // Named explicitly: when a test or the demo hosts the gateway, the entry assembly is not this one.
-        .AddApplicationPart(typeof(WebUiFeature).Assembly);
+        .AddApplicationPart(typeof(WebUiFeature).Assembly)
+        // No page reads jQuery-style keys ("a[b]"); their parser throws on a key like "a[" (a 500
+        // from any form post or query string naming one), so they are not read at all.
+        .AddMvcOptions(options =>
+        {
+            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+        });
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = ".SiteHub.Antiforgery";

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.FileProviders;
 using SiteHub.Platform.Web;
 
@@ -38,7 +39,14 @@ public static class HubUiFeature
             options.RootDirectory = "/WebUi/Pages";
             options.Conventions.AllowAnonymousToPage("/Login");
         })
-        .AddApplicationPart(typeof(HubUiFeature).Assembly);
+        .AddApplicationPart(typeof(HubUiFeature).Assembly)
+        // No page reads jQuery-style keys ("a[b]"); their parser throws on a key like "a[" (a 500
+        // from any form post or query string naming one), so they are not read at all.
+        .AddMvcOptions(options =>
+        {
+            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+        });
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = ".SiteHub.Hub.Antiforgery";
