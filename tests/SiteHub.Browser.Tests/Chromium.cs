@@ -62,7 +62,10 @@ public sealed class Chromium : IAsyncDisposable
 
         await Page.FillAsync("#password", password);
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        // DOMContentLoaded, not load: the page's deferred script has run (its listeners are on),
+        // while a busy machine can hold the load event of a page with a live event stream for
+        // longer than the navigation timeout (seen twice in a full run on the shared 2-core box).
+        await Page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.DOMContentLoaded });
     }
 
     /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/gateway-{name}.png</c>.</summary>

@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using MQTTnet;
-using MQTTnet.Protocol;
 using SiteHub.Hub;
 using SiteHub.Hub.WebUi;
+using SiteHub.Platform.Web;
 using SiteHub.Protocols;
 using SiteHub.Protocols.Punches;
 using SiteHub.Protocols.Uplink;
@@ -104,7 +105,7 @@ public sealed class HubUiTests
         await chromium.LoginAsync("officer1-password", "officer1");
         await page.GotoAsync("/alerts");
         await Assertions.Expect(page.Locator("#alerts")).ToBeVisibleAsync();
-        await page.WaitForTimeoutAsync(1500); // the live stream is open
+        await HubUiUnderTest.WaitForLiveAsync(page);
 
         // Paid, but the worker never came: PAID_WITHOUT_ATTENDANCE, on the open page.
         await hub.ImportAsync("payouts", "txn_id,payer_account,payee_name,payee_id_number,payee_account,amount,wage_month,paid_at,status\nT1,6222000000000001,张三,11010519491231002X,6222021234561234,300.00,2024-03,2024-04-10,SUCCESS\n");
@@ -216,21 +217,25 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     private readonly TempFolder _folder;
     private readonly ConcurrentBag<BatchAck> _acks = [];
     private IMqttClient? _gateway;
+    private string? _gatewaySite;
     private long _batch;
 
     private HubUiUnderTest(WebApplication app, TempFolder folder, int httpPort, int brokerPort)
     {
         App = app;
         _folder = folder;
+        HttpPort = httpPort;
         BrokerPort = brokerPort;
         BaseUrl = $"http://127.0.0.1:{httpPort}";
         Api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
     }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
     public string BaseUrl { get; }
+
+    public int HttpPort { get; }
 
     public int BrokerPort { get; }
 
@@ -241,6 +246,12 @@ public sealed class HubUiUnderTest : IAsyncDisposable
         var folder = new TempFolder("hub-ui");
         var httpPort = TestEnvironment.FreePort();
         var brokerPort = TestEnvironment.FreePort();
+        var app = await StartAppAsync(folder, httpPort, brokerPort, cancellationToken);
+        return new HubUiUnderTest(app, folder, httpPort, brokerPort);
+    }
+
+    private static async Task<WebApplication> StartAppAsync(TempFolder folder, int httpPort, int brokerPort, CancellationToken cancellationToken)
+    {
         var app = HubApp.Build(
         [
             "--urls", $"http://127.0.0.1:{httpPort}",
@@ -251,8 +262,22 @@ public sealed class HubUiUnderTest : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
         ]);
         await app.StartAsync(cancellationToken);
-        return new HubUiUnderTest(app, folder, httpPort, brokerPort);
+        return app;
     }
+
+    /// <summary>Stops the hub and starts it again on the same data folder and ports, as after a crash or an update.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        _gateway?.Dispose();
+        _gateway = null;
+        await App.StopAsync(cancellationToken);
+        await App.DisposeAsync();
+        App = await StartAppAsync(_folder, HttpPort, BrokerPort, cancellationToken);
+    }
+
+    /// <summary>Waits until the page's live stream is open (the page marks it), so that what changes next reaches it.</summary>
+    public static Task WaitForLiveAsync(IPage page) =>
+        Assertions.Expect(page.Locator("body[data-live=connected]")).ToHaveCountAsync(1);
 
     /// <summary>POSTs a CSV file to the REST API, as a script would.</summary>
     public async Task ImportAsync(string kind, string csv)
@@ -266,7 +291,7 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     /// <summary>Adds a web user whose password is <c>{name}-password</c>.</summary>
     public Task AddUserAsync(string name, string role)
     {
-        App.Services.GetRequiredService<UiUsers>().Save(name, role, name + "-password", "test", null);
+        App.Services.GetRequiredService<WebUserStore>().Save(name, role, name + "-password", "test", null);
         return Task.CompletedTask;
     }
 
@@ -277,8 +302,15 @@ public sealed class HubUiUnderTest : IAsyncDisposable
     public async Task PublishAsync(string siteId, IReadOnlyList<Punch> punches)
     {
         var token = TestContext.Current.CancellationToken;
+        if (_gateway is not null && _gatewaySite != siteId)
+        {
+            _gateway.Dispose();
+            _gateway = null;
+        }
+
         if (_gateway is null)
         {
+            _gatewaySite = siteId;
             _gateway = new MqttClientFactory().CreateMqttClient();
             await _gateway.ConnectAsync(
                 new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", BrokerPort).WithClientId("gateway-" + siteId).WithCredentials(siteId, GatewayPassword).Build(), token);

@@ -121,8 +121,11 @@ public sealed class SiteUnderTest : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    /// <summary>Registers devices at the gateway and returns their terminals (started).</summary>
-    public async Task<List<FaceTerminal>> AddTerminalsAsync(int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers devices at the gateway and returns their terminals (started), connected to the
+    /// gateway's embedded site broker or to <paramref name="brokerPort"/> (an external site broker).
+    /// </summary>
+    public async Task<List<FaceTerminal>> AddTerminalsAsync(int count, CancellationToken cancellationToken, int? brokerPort = null)
     {
         var terminals = new List<FaceTerminal>();
         for (var i = 1; i <= count; i++)
@@ -130,7 +133,7 @@ public sealed class SiteUnderTest : IAsyncDisposable
             var sn = $"E2E-{i:D2}";
             using var response = await GatewayApi.PostAsJsonAsync("/api/devices", new { sn, secret = "secret-" + sn, gate = "gate-1", direction = "in" }, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var terminal = new FaceTerminal(sn, "secret-" + sn, "127.0.0.1", SiteBrokerPort);
+            var terminal = new FaceTerminal(sn, "secret-" + sn, "127.0.0.1", brokerPort ?? SiteBrokerPort);
             terminal.Start();
             terminals.Add(terminal);
         }
@@ -144,6 +147,25 @@ public sealed class SiteUnderTest : IAsyncDisposable
         var punches = await HubApi.GetFromJsonAsync<JsonElement>($"/api/punches?site={SiteId}&limit=100000", cancellationToken);
         return punches.EnumerateArray().Select(p => p.GetProperty("eventId").GetString()!).ToList();
     }
+
+    /// <summary>What the hub's <c>/api/gateways</c> says of this site's gateway (null before it heard of it).</summary>
+    public async Task<JsonElement?> HubGatewayViewAsync(CancellationToken cancellationToken)
+    {
+        var gateways = await HubApi.GetFromJsonAsync<JsonElement>("/api/gateways", cancellationToken);
+        foreach (var gateway in gateways.EnumerateArray())
+        {
+            if (gateway.GetProperty("siteId").GetString() == SiteId)
+            {
+                return gateway;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The gateway's outbox backlog (<c>/api/uplink</c>).</summary>
+    public async Task<long> GatewayBacklogAsync(CancellationToken cancellationToken) =>
+        (await GatewayApi.GetFromJsonAsync<JsonElement>("/api/uplink", cancellationToken)).GetProperty("backlog").GetInt64();
 
     /// <summary>Waits until the hub holds every acked punch, then checks: all there, none twice.</summary>
     public async Task AssertHubHasExactlyAsync(IReadOnlyCollection<string> acked, CancellationToken cancellationToken)

@@ -96,6 +96,27 @@ public sealed class OutboxStoreTests
     }
 
     [Fact]
+    public async Task Draining_a_backlog_leaves_the_log_checkpointed_without_waiting_for_another_punch()
+    {
+        using var folder = new TempFolder();
+        using var outbox = new OutboxStore(folder.Path, TimeProvider.System, NullLogger<OutboxStore>.Instance);
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await outbox.AppendAsync(Enumerable.Range((batch * 1000) + 1, 1000).Select(i => MakePunch("D1", i)).ToList(), Token);
+        }
+
+        // The hub's acks come back a few punches at a time, each marked delivered in a commit of its own.
+        foreach (var acked in outbox.ReadPending(0, 100_000, new HashSet<long>()).Chunk(5))
+        {
+            await outbox.MarkDeliveredAsync(acked.Select(e => e.Seq).ToList(), Token);
+        }
+
+        Assert.Equal(0, outbox.PendingCount);
+        var log = new FileInfo(Path.Combine(folder.Path, "outbox-log.db")).Length;
+        Assert.True(log <= DurableLiteDatabase.CheckpointLogBytes + (1024 * 1024), $"the log is {log} bytes after the drain");
+    }
+
+    [Fact]
     public async Task Commit_callers_wait_for_the_commit_and_all_fail_when_it_fails()
     {
         var release = new ManualResetEventSlim();

@@ -1,4 +1,5 @@
 using SiteHub.Gateway.WebUi;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.Tests;
 
@@ -31,7 +32,7 @@ public sealed class WebUiRulesTests
     [InlineData("A", "A")]
     [InlineData("", "")]
     [InlineData(null, "")]
-    public void Ids_are_never_shown_in_clear(string? id, string shown) => Assert.Equal(shown, Masking.MaskId(id));
+    public void Ids_are_never_shown_in_clear(string? id, string shown) => Assert.Equal(shown, PersonIdMask.Mask(id));
 
     [Fact]
     public void Each_protocol_gets_the_settings_its_own_menu_asks_for()

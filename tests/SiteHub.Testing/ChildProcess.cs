@@ -37,6 +37,22 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How many times <paramref name="text"/> occurs in everything the process printed so far.</summary>
+    public int CountInOutput(string text)
+    {
+        lock (_output)
+        {
+            var all = _output.ToString();
+            var count = 0;
+            for (var at = all.IndexOf(text, StringComparison.Ordinal); at >= 0; at = all.IndexOf(text, at + text.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>.</summary>
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
@@ -102,6 +118,52 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then waits for the process to finish its shutdown (a graceful stop or restart).</summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Signal(15);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} did not stop within {timeout.TotalSeconds:0} s of SIGTERM:\n{Output}");
+        }
+    }
+
+    /// <summary>
+    /// The process's peak resident set size so far (<c>VmHWM</c> in <c>/proc/&lt;pid&gt;/status</c>), in bytes;
+    /// null once it has exited.
+    /// </summary>
+    public long? PeakResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // exited meanwhile
+        }
+
+        return null;
     }
 
     /// <summary>SIGSTOP / SIGCONT: the process is frozen (a hung peer, a cut link) without closing its sockets.</summary>

@@ -36,11 +36,20 @@ public sealed class MosquittoServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>(Re)starts the broker process with the same port and data.</summary>
-    public async Task RestartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// (Re)starts the broker process with the same port and data. The running one is SIGKILLed, or,
+    /// when <paramref name="graceful"/>, stopped with SIGTERM (mosquitto then saves its sessions and
+    /// queued messages to its persistence file before exiting).
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken, bool graceful = false)
     {
         if (_process is not null)
         {
+            if (graceful)
+            {
+                await _process.StopGracefullyAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
             await _process.DisposeAsync();
         }
 

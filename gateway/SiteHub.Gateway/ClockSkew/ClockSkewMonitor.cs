@@ -45,10 +45,12 @@ public sealed partial class ClockSkewMonitor(
             return;
         }
 
-        queue.Enqueue(device.Sn, CommandOps.SyncTime, null, "clock-skew");
+        // The event first: once queued, the command can reach the device and complete before the
+        // next line runs, and whoever watches the command expects the event that explains it.
         events.Add(new DeviceEvent(device.Sn, DeviceEventType.Other, "clock-skew",
             string.Create(CultureInfo.InvariantCulture, $"device clock {skew.TotalSeconds:+0.0;-0.0} s off the gateway's (limit Devices:MaxClockSkew {options.Value.MaxClockSkew.TotalSeconds:0} s); sync-time queued"),
             deviceClock));
+        queue.Enqueue(device.Sn, CommandOps.SyncTime, null, "clock-skew");
         LogSkew(device.Sn, skew.TotalSeconds);
     }
 

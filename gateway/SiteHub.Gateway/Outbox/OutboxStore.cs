@@ -260,8 +260,9 @@ public sealed class OutboxStore : IDisposable
             {
                 // Delivery marks and pruning need no fsync of their own: lost in a power cut, the
                 // punches are resent (the hub dedupes) or pruned again. The next durable commit
-                // carries them to disk.
+                // carries them to disk. A long drain still must not leave the log large.
                 _db.Database.Commit();
+                _db.CheckpointIfLogLarge();
             }
             else
             {

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.DeviceEvents;
 using SiteHub.Gateway.Devices;
@@ -10,6 +8,7 @@ using SiteHub.Gateway.Enrolment;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Gateway.Uplink;
 using SiteHub.Platform.Mqtt;
+using SiteHub.Platform.Web;
 using SiteHub.Protocols;
 
 namespace SiteHub.Gateway.WebUi;
@@ -21,15 +20,10 @@ namespace SiteHub.Gateway.WebUi;
 /// panel (every second), pending devices and commands in flight (which change state without an event) are sampled
 /// every second and sent only when they differ.
 /// </summary>
-/// <remarks>
-/// Each page gets its own bounded channel that drops its oldest events when the page cannot keep
-/// up: a slow tablet loses intermediate states, never the gateway's ingest. A failed sample is
-/// logged and the loop goes on at the next tick.
-/// </remarks>
-public sealed partial class LiveFeed : BackgroundService
+/// <remarks>The subscription, the bounded page buffers and the sampling loop are the shared <see cref="LiveEventFeed"/>'s.</remarks>
+public sealed class LiveFeed : LiveEventFeed
 {
     private const int RecentPunchCount = 50;
-    private readonly ConcurrentDictionary<Channel<SseItem<string>>, byte> _subscribers = new();
     private readonly Queue<PunchRow> _recent = new();
     private readonly Lock _recentLock = new();
     private readonly Dictionary<long, CommandState> _openCommands = [];
@@ -41,12 +35,12 @@ public sealed partial class LiveFeed : BackgroundService
     private readonly RosterStore _roster;
     private readonly DeviceEventStore _events;
     private readonly TimeProvider _clock;
-    private readonly ILogger<LiveFeed> _logger;
     private volatile Dictionary<string, string> _names = new Dictionary<string, string>(StringComparer.Ordinal);
     private volatile UplinkPanel? _lastUplink;
     private string _lastPending = "";
 
     public LiveFeed(DeviceRegistry registry, OutboxStore outbox, CommandQueue commands, UplinkService uplink, RosterStore roster, DeviceEventStore events, TimeProvider clock, ILogger<LiveFeed> logger)
+        : base(clock, logger)
     {
         _registry = registry;
         _outbox = outbox;
@@ -55,7 +49,6 @@ public sealed partial class LiveFeed : BackgroundService
         _roster = roster;
         _events = events;
         _clock = clock;
-        _logger = logger;
         registry.Changed += OnDeviceChanged;
         registry.Removed += OnDeviceRemoved;
         outbox.Committed += OnCommitted;
@@ -84,75 +77,10 @@ public sealed partial class LiveFeed : BackgroundService
 
     public UplinkPanel Uplink() => _lastUplink ?? SampleUplink();
 
-    /// <summary>The events for one page until it goes away or the gateway stops.</summary>
-    public async IAsyncEnumerable<SseItem<string>> StreamAsync(CancellationTokenSource lifetime)
-    {
-        using var owned = lifetime;
-        var cancellationToken = lifetime.Token;
-        var channel = Channel.CreateBounded<SseItem<string>>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _subscribers[channel] = 0;
-        try
-        {
-            // A page that just connected gets the uplink panel at once; the rest it loads itself.
-            yield return Item("uplink", JsonSerializer.Serialize(Uplink(), WebUiJsonContext.Default.UplinkPanel));
-            while (true)
-            {
-                SseItem<string> item;
-                try
-                {
-                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    idle.CancelAfter(TimeSpan.FromSeconds(15));
-                    item = await channel.Reader.ReadAsync(idle.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Keeps proxies and the browser from timing out an idle stream.
-                    item = Item("ping", "{}");
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
+    // A page that just connected gets the uplink panel at once; the rest it loads itself.
+    protected override SseItem<string> Greeting() => Item("uplink", JsonSerializer.Serialize(Uplink(), WebUiJsonContext.Default.UplinkPanel));
 
-                yield return item;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(channel, out _);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _clock);
-        do
-        {
-            try
-            {
-                Sample();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSampleFailed(ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private void Sample()
+    protected override void Sample()
     {
         _names = _roster.Roster().ToDictionary(w => w.Id, w => w.Name, StringComparer.Ordinal);
 
@@ -251,15 +179,6 @@ public sealed partial class LiveFeed : BackgroundService
         }
     }
 
-    private void Publish(string type, string json)
-    {
-        var item = Item(type, json);
-        foreach (var subscriber in _subscribers.Keys)
-        {
-            subscriber.Writer.TryWrite(item);
-        }
-    }
-
     private static SseItem<string> Item(string type, string json) => new(json, type);
 
     public override void Dispose()
@@ -272,6 +191,4 @@ public sealed partial class LiveFeed : BackgroundService
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the web UI's live state failed; trying again in a second")]
-    private partial void LogSampleFailed(Exception exception);
 }

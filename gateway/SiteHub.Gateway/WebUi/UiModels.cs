@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Devices;
 using SiteHub.Platform.Mqtt;
+using SiteHub.Platform.Web;
 using SiteHub.Protocols.Punches;
 
 namespace SiteHub.Gateway.WebUi;
@@ -31,7 +32,7 @@ public sealed record CommandRow(long Id, string Sn, string Op, string State, str
 public sealed record PunchRow(string EventId, DateTimeOffset OccurredAt, string DeviceSn, string? Gate, string Direction, string Person, string? Name, string Mode)
 {
     public static PunchRow From(Punch p, string? name) => new(
-        p.EventId, p.OccurredAt, p.DeviceSn, p.GateId, p.Direction.ToString().ToLowerInvariant(), Masking.MaskId(p.PersonId), name, p.VerifyMode.ToString().ToLowerInvariant());
+        p.EventId, p.OccurredAt, p.DeviceSn, p.GateId, p.Direction.ToString().ToLowerInvariant(), PersonIdMask.Mask(p.PersonId), name, p.VerifyMode.ToString().ToLowerInvariant());
 }
 
 /// <summary>The uplink panel: is the hub reachable, and how much is waiting.</summary>

@@ -18,6 +18,7 @@ public static class AlertsFeature
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<TopicViolations>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<TopicViolations>());
+        builder.Services.AddSingleton<RuleSettingsStore>();
         builder.Services.AddSingleton<LiveReconciler>();
         builder.Services.AddHostedService<PunchRulesWorker>();
         builder.Services.AddHostedService<RulesClock>();

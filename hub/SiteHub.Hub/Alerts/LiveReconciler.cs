@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 using SiteHub.Hub.Ingest;
 using SiteHub.Hub.Reconciliation;
 using SiteHub.Hub.Registry;
@@ -28,20 +27,22 @@ public sealed partial class LiveReconciler
     private readonly AlertStore _alerts;
     private readonly PunchStore _punches;
     private readonly TimeProvider _clock;
-    private readonly ReconciliationSettings _settings;
+    private readonly RuleSettingsStore _ruleSettings;
+    private ReconciliationSettings _settings;
     private readonly ILogger<LiveReconciler> _logger;
     private IncrementalReconciler _engine = null!;
     private long _appliedSeq;
     private int _queued;
     private bool _needsSync;
 
-    public LiveReconciler(RegistryStore registry, AlertStore alerts, PunchStore punches, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<LiveReconciler> logger)
+    public LiveReconciler(RegistryStore registry, AlertStore alerts, PunchStore punches, TimeProvider clock, RuleSettingsStore ruleSettings, ILogger<LiveReconciler> logger)
     {
         _registry = registry;
         _alerts = alerts;
         _punches = punches;
         _clock = clock;
-        _settings = ReconciliationSettings.From(options.Value);
+        _ruleSettings = ruleSettings;
+        _settings = ruleSettings.Effective();
         _logger = logger;
 
         // Subscribe before the replay: a punch seen by both is folded in twice, which changes nothing.
@@ -71,11 +72,27 @@ public sealed partial class LiveReconciler
         }
     }
 
-    /// <summary>Builds the ledger again from the registry, every stored punch and payout, and syncs the stored alerts with it.</summary>
+    /// <summary>The global settings the rules run with now (the configured ones, or what an admin stored).</summary>
+    public ReconciliationSettings Settings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _settings;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds the ledger again from the registry, the stored rule settings, every stored punch and
+    /// payout, and syncs the stored alerts with it: a changed threshold is re-evaluated at once.
+    /// </summary>
     public void Rebuild()
     {
         lock (_gate)
         {
+            _settings = _ruleSettings.Effective();
             var projects = _registry.AllProjects().Select(p => p.ToProject()).ToList();
             var roster = _registry.AllWorkers().Select(w => w.ToEntry()).ToList();
             var ledger = new ReconciliationLedger(projects, roster, _settings);

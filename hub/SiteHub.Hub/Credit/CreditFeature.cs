@@ -35,17 +35,13 @@ public static class CreditFeature
     /// <summary>A contractor's credit from the alerts of its projects and of the workers it employs; null when it is no contractor.</summary>
     public static CreditReport? Report(string id, RegistryStore registry, AlertStore alerts, DateTimeOffset now, CreditOptions options)
     {
-        var projects = registry.AllProjects();
-        var employs = registry.AllWorkers().Where(w => w.Employer == id).Select(w => (w.WorkerId, w.ProjectId)).ToHashSet();
-        var general = projects.Where(p => p.Contractor == id).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        if (general.Count == 0 && employs.Count == 0)
+        var links = ContractorLinks.From(registry);
+        if (!Contractors(registry).Contains(id, StringComparer.Ordinal))
         {
             return null;
         }
 
-        var events = alerts.Query(new AlertFilter())
-            .Where(a => (a.ProjectId is { } p && general.Contains(p)) || (a.ProjectId is { } q && a.WorkerId is { } w && employs.Contains((w, q))))
-            .Select(a => new CreditEvent(a.Type, a.RaisedAt));
+        var events = alerts.Query(new AlertFilter()).Where(a => links.Counts(a, id)).Select(a => new CreditEvent(a.Type, a.RaisedAt));
         return CreditScoring.Score(id, events, now, options);
     }
 }

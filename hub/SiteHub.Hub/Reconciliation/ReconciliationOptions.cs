@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SiteHub.Hub.Reconciliation;
 
-/// <summary>The <c>Reconciliation</c> section: defaults of the per-project thresholds.</summary>
+/// <summary>
+/// The <c>Reconciliation</c> section: defaults of the per-project thresholds. An admin may set
+/// <c>NoAttendanceDays</c> and <c>ExcessivePayCap</c> at runtime on the hub's rules page (stored in
+/// <c>registry.db</c>); a stored value wins over this section until it is cleared there.
+/// </summary>
 public sealed class ReconciliationOptions
 {
     public const string Section = "Reconciliation";

@@ -93,7 +93,8 @@ public static class RegistryFeature
         return app;
     }
 
-    private static Project? ApplyProject(string id, ProjectDoc? existing, ProjectUpdate update, KeyedHasher hasher, RegistryStore store, Dictionary<string, string[]> errors)
+    /// <summary>A project with <paramref name="update"/> applied to <paramref name="existing"/>, validated; null (and <paramref name="errors"/> by field) when invalid.</summary>
+    internal static Project? ApplyProject(string id, ProjectDoc? existing, ProjectUpdate update, KeyedHasher hasher, RegistryStore store, Dictionary<string, string[]> errors)
     {
         void Fail(string field, string message) => errors[field] = [message];
         if (!TopicSafeId.IsValid(id))

@@ -82,6 +82,9 @@ public sealed class RegistryStore(RegistryDatabase database, TimeProvider clock)
     public ImportDoc? FindImport(string kind, string sha256) => database.Read(db =>
         db.GetCollection<ImportDoc>(Imports).Find(i => i.Sha256 == sha256).Where(i => i.Kind == kind && i.DuplicateOf == null).MinBy(i => i.Id));
 
+    /// <summary>One import of the history, with its stored row errors.</summary>
+    public ImportDoc? FindImport(long id) => database.Read(db => db.GetCollection<ImportDoc>(Imports).FindById(id));
+
     /// <summary>Imports, newest first.</summary>
     public IReadOnlyList<ImportDoc> RecentImports(int limit) =>
         database.Read(db => db.GetCollection<ImportDoc>(Imports).Find(Query.All(Query.Descending), limit: limit).ToList());

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Configuration;
+using SiteHub.Hub.Credit;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Headcount;
+using SiteHub.Hub.Ingest;
+using SiteHub.Hub.Reconciliation;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi;
 
@@ -22,31 +25,40 @@ public sealed record SiteRow(
     int OpenHigh,
     int OpenMedium,
     int OpenLow,
-    IReadOnlyList<HeadcountPoint> Today);
-
-/// <summary>A headcount sample for the day chart.</summary>
-public sealed record HeadcountPoint(DateTimeOffset At, int OnSite);
-
-/// <summary>
-/// An alert row of the feed. <c>Subject</c>, for security alerts: who was refused, where, how
-/// often (<c>site-a · ZK-1 · 3×</c>), shown where a worker would be.
-/// </summary>
-public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string? Subject = null)
+    IReadOnlyList<HeadcountPoint> Today,
+    DateTimeOffset DayStart)
 {
-    public static AlertRow From(AlertDoc a) => new(a.Id, a.Type, a.Severity, a.ProjectId, a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt,
-        a.Client is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.SiteId} · {a.Client} · {a.Count}×"));
+    /// <summary>A site nothing is known of.</summary>
+    public static SiteRow Empty { get; } = new("", 0, false, null, null, null, null, 0, 0, 0, [], DateTimeOffset.MinValue);
 }
 
 /// <summary>
-/// What the hub's open pages see change, as server-sent events: <c>site</c> (a site's row of the
-/// overview, pushed when its headcount changes and when a one-second sample differs) and
-/// <c>alert</c> (an alert raised or changed since the last sample). Each page has its own bounded
-/// channel that drops its oldest events when the page cannot keep up.
+/// An alert row of the feed, with the contractors it counts against (<see cref="ContractorLinks"/>).
+/// <c>Subject</c>, for security alerts: who was refused, where, how often (<c>site-a · ZK-1 · 3×</c>),
+/// shown where a worker would be.
 /// </summary>
-public sealed partial class HubLiveFeed : BackgroundService
+public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, IReadOnlyList<string> Contractors, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string Detail, string? Subject = null)
+{
+    public static AlertRow From(AlertDoc a, ContractorLinks links) =>
+        new(a.Id, a.Type, a.Severity, a.ProjectId, links.Of(a), a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt, a.Detail,
+            a.Client is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.SiteId} · {a.Client} · {a.Count}×"));
+}
+
+/// <summary>
+/// What the hub's open pages see change, as server-sent events (<see cref="LiveEventFeed"/>):
+/// <c>hello</c> when a page connects, <c>site</c> (a site's row of the overview, pushed when its
+/// headcount changes and when a one-second sample differs) and <c>alert</c> (an alert raised or
+/// changed since the last sample). The sample runs on real time, not the hub's clock: tests run the
+/// hub on a fake clock and the pages must still update.
+/// </summary>
+/// <remarks>
+/// The day chart of each site starts from the stored punches (replayed at start-up from the
+/// beginning of the site's day, in its project's time zone), so a restarted hub still shows the
+/// whole day; from then on every change of the live headcount adds a point.
+/// </remarks>
+public sealed class HubLiveFeed : LiveEventFeed
 {
     private const int MaxPointsPerSite = 2000;
-    private readonly ConcurrentDictionary<Channel<SseItem<string>>, byte> _subscribers = new();
     private readonly ConcurrentDictionary<string, List<HeadcountPoint>> _history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _lastSites = new(StringComparer.Ordinal);
     private readonly HeadcountTracker _headcount;
@@ -54,25 +66,49 @@ public sealed partial class HubLiveFeed : BackgroundService
     private readonly AlertStore _alerts;
     private readonly Registry.RegistryStore _registry;
     private readonly IOptions<GatewaysOptions> _configured;
+    private readonly TimeZoneInfo _defaultZone;
     private readonly TimeProvider _clock;
-    private readonly ILogger<HubLiveFeed> _logger;
     private DateTimeOffset _alertsSeen = DateTimeOffset.MinValue;
     private volatile IReadOnlyList<AlertDoc> _open = [];
 
-    public HubLiveFeed(HeadcountTracker headcount, GatewayDirectory gateways, AlertStore alerts, Registry.RegistryStore registry, IOptions<GatewaysOptions> configured, TimeProvider clock, ILogger<HubLiveFeed> logger)
+    public HubLiveFeed(HeadcountTracker headcount, GatewayDirectory gateways, AlertStore alerts, Registry.RegistryStore registry, PunchStore punches,
+        IOptions<GatewaysOptions> configured, IOptions<HubOptions> hub, IOptions<ReconciliationOptions> reconciliation, TimeProvider clock, ILogger<HubLiveFeed> logger)
+        : base(TimeProvider.System, logger)
     {
         _headcount = headcount;
         _gateways = gateways;
         _alerts = alerts;
         _registry = registry;
         _configured = configured;
+        _defaultZone = TimeZoneInfo.FindSystemTimeZoneById(reconciliation.Value.DefaultTimeZone);
         _clock = clock;
-        _logger = logger;
+        LoadToday(punches, hub.Value.OnSiteWindow);
         _headcount.Changed += OnHeadcountChanged;
         foreach (var site in _headcount.Sites)
         {
             Record(site);
         }
+    }
+
+    // The day so far from the store: the chart survives a restart.
+    private void LoadToday(PunchStore punches, TimeSpan window)
+    {
+        var now = _clock.GetUtcNow();
+        var starts = SiteIds().ToDictionary(s => s, DayStart, StringComparer.Ordinal);
+        var earliest = starts.Count == 0 ? now - TimeSpan.FromDays(1) : starts.Values.Min();
+        foreach (var site in punches.OccurredSince(earliest - window).GroupBy(p => p.SiteId, StringComparer.Ordinal))
+        {
+            var start = starts.TryGetValue(site.Key, out var known) ? known : DayStart(site.Key);
+            _history[site.Key] = [.. HeadcountHistory.Replay(site, start, now, window)];
+        }
+    }
+
+    /// <summary>Midnight today in the zone of the site's first project (else the rules' default zone).</summary>
+    private DateTimeOffset DayStart(string siteId)
+    {
+        var project = _registry.AllProjects().FirstOrDefault(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal));
+        var zone = project is not null && TimeZoneInfo.TryFindSystemTimeZoneById(project.TimeZone, out var found) ? found : _defaultZone;
+        return HeadcountHistory.StartOfDay(_clock.GetUtcNow(), zone);
     }
 
     /// <summary>Every site known from punches, gateways, configuration or projects.</summary>
@@ -88,23 +124,33 @@ public sealed partial class HubLiveFeed : BackgroundService
         return SiteIds().Select(s => Site(s, open)).ToList();
     }
 
+    /// <summary>One site's row now.</summary>
+    public SiteRow Site(string siteId) => Site(siteId, _alerts.Query(new AlertFilter(Status: "active")));
+
     private SiteRow Site(string siteId, IReadOnlyList<AlertDoc> open)
     {
         var gateway = _gateways.Find(siteId);
         var projects = _registry.AllProjects().Where(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var mine = open.Where(a => a.ProjectId is not null && projects.Contains(a.ProjectId)).ToList();
-        var points = _history.TryGetValue(siteId, out var list) ? Snapshot(list) : [];
+        var dayStart = DayStart(siteId);
+        var points = _history.TryGetValue(siteId, out var list) ? Snapshot(list, dayStart) : [];
         return new SiteRow(siteId, _headcount.Of(siteId).OnSite, gateway?.Connected ?? false, gateway?.Status?.DevicesOnline, gateway?.Status?.DevicesOffline,
             gateway?.Status?.Backlog, gateway?.LastSeen,
-            mine.Count(a => a.Severity == "high"), mine.Count(a => a.Severity == "medium"), mine.Count(a => a.Severity is not ("high" or "medium")), points);
+            mine.Count(a => a.Severity == "high"), mine.Count(a => a.Severity == "medium"), mine.Count(a => a.Severity is not ("high" or "medium")), points, dayStart);
     }
 
-    private List<HeadcountPoint> Snapshot(List<HeadcountPoint> list)
+    // Today's points; the count standing at midnight opens the day.
+    private static List<HeadcountPoint> Snapshot(List<HeadcountPoint> list, DateTimeOffset dayStart)
     {
-        var since = _clock.GetUtcNow() - TimeSpan.FromHours(24);
         lock (list)
         {
-            return list.Where(p => p.At >= since).ToList();
+            var today = list.Where(p => p.At >= dayStart).ToList();
+            if ((today.Count == 0 || today[0].At > dayStart) && list.LastOrDefault(p => p.At < dayStart) is { } before)
+            {
+                today.Insert(0, new HeadcountPoint(dayStart, before.OnSite));
+            }
+
+            return today;
         }
     }
 
@@ -140,7 +186,7 @@ public sealed partial class HubLiveFeed : BackgroundService
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogSampleFailed(ex);
+            LogFailure(ex);
         }
     }
 
@@ -160,82 +206,18 @@ public sealed partial class HubLiveFeed : BackgroundService
         Publish("site", json);
     }
 
-    /// <summary>The events for one page until it goes away or the hub stops.</summary>
-    public async IAsyncEnumerable<SseItem<string>> StreamAsync(CancellationTokenSource lifetime)
-    {
-        using var owned = lifetime;
-        var cancellationToken = lifetime.Token;
-        var channel = Channel.CreateBounded<SseItem<string>>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _subscribers[channel] = 0;
-        try
-        {
-            yield return new SseItem<string>("{}", "hello");
-            while (true)
-            {
-                SseItem<string> item;
-                try
-                {
-                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    idle.CancelAfter(TimeSpan.FromSeconds(15));
-                    item = await channel.Reader.ReadAsync(idle.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    item = new SseItem<string>("{}", "ping");
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
+    protected override SseItem<string> Greeting() => new("{}", "hello");
 
-                yield return item;
-            }
-        }
-        finally
-        {
-            _subscribers.TryRemove(channel, out _);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Real time, not the hub's clock: tests run the hub on a fake clock and the pages must still update.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        do
-        {
-            try
-            {
-                Sample();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSampleFailed(ex);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private void Sample()
+    protected override void Sample()
     {
         var changed = _alerts.Query(new AlertFilter()).Where(a => a.UpdatedAt > _alertsSeen).OrderBy(a => a.UpdatedAt).ToList();
         if (changed.Count > 0)
         {
             _alertsSeen = changed[^1].UpdatedAt;
+            var links = ContractorLinks.From(_registry);
             foreach (var alert in changed.TakeLast(200))
             {
-                Publish("alert", JsonSerializer.Serialize(AlertRow.From(alert), HubUiJsonContext.Default.AlertRow));
+                Publish("alert", JsonSerializer.Serialize(AlertRow.From(alert, links), HubUiJsonContext.Default.AlertRow));
             }
         }
 
@@ -246,21 +228,10 @@ public sealed partial class HubLiveFeed : BackgroundService
         }
     }
 
-    private void Publish(string type, string json)
-    {
-        var item = new SseItem<string>(json, type);
-        foreach (var subscriber in _subscribers.Keys)
-        {
-            subscriber.Writer.TryWrite(item);
-        }
-    }
-
     public override void Dispose()
     {
         _headcount.Changed -= OnHeadcountChanged;
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling the hub web UI's live state failed; trying again in a second")]
-    private partial void LogSampleFailed(Exception exception);
 }

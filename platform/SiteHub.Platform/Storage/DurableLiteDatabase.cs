@@ -175,6 +175,17 @@ public sealed class DurableLiteDatabase : IDisposable
         // one has already auto-committed to the log, which still has to reach the disk.
         Database.Commit();
         DiskSync.File(LogFile);
+        CheckpointIfLogLarge();
+    }
+
+    /// <summary>
+    /// Checkpoints once the log has grown past <see cref="CheckpointLogBytes"/>. Callers that commit
+    /// without forcing to disk call it too, or a run of such commits (a backlog marked delivered,
+    /// pruning) would leave the log large until the next durable commit. The checkpoint syncs the
+    /// log first, so those commits become durable then.
+    /// </summary>
+    public void CheckpointIfLogLarge()
+    {
         if (LogLength() > CheckpointLogBytes)
         {
             Checkpoint();

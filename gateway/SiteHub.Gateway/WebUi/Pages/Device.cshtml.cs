@@ -6,6 +6,7 @@ using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.Devices;
 using SiteHub.Gateway.Enrolment;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi.Pages;
 
@@ -15,7 +16,7 @@ public sealed class DeviceModel(
     CommandQueue commands,
     RosterStore roster,
     EnrolmentReconciler enrolment,
-    UiAccounts accounts,
+    WebUserStore accounts,
     IOptions<SiteBrokerOptions> broker,
     IOptions<WebUiOptions> ui,
     IStringLocalizer<UiText> text) : PageModel
@@ -141,7 +142,7 @@ public sealed class DeviceModel(
     }
 
     private void Audit(string action, string detail) =>
-        accounts.Record(HttpContext.UserName(), action, detail, HttpContext.Connection.RemoteIpAddress?.ToString());
+        accounts.Record(HttpContext.UserName(), action, detail, HttpContext.Remote());
 
     private static string PagePath(string sn) => "/devices/" + Uri.EscapeDataString(sn);
 

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Gateway.Decode;
 using SiteHub.Gateway.Devices;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi.Pages;
 
 /// <summary>The devices page: every device live, pending devices to approve or reject, adding a device.</summary>
-public sealed class IndexModel(DeviceRegistry registry, UiAccounts accounts) : PageModel
+public sealed class IndexModel(DeviceRegistry registry, WebUserStore accounts) : PageModel
 {
     public static IReadOnlyList<string> Protocols => PayloadDecoder.Protocols;
 
@@ -24,7 +25,7 @@ public sealed class IndexModel(DeviceRegistry registry, UiAccounts accounts) : P
     {
         if (!string.IsNullOrEmpty(sn) && registry.RejectPending(sn))
         {
-            accounts.Record(HttpContext.UserName(), "device-rejected", sn, HttpContext.Connection.RemoteIpAddress?.ToString());
+            accounts.Record(HttpContext.UserName(), "device-rejected", sn, HttpContext.Remote());
         }
 
         return Redirect("/");
@@ -52,7 +53,7 @@ public sealed class IndexModel(DeviceRegistry registry, UiAccounts accounts) : P
 
         var secret = DeviceRegistry.NewSecret();
         var device = registry.Register(body.Sn!, secret, body.Protocol ?? PayloadDecoder.Protocols[0], body.Gate, direction, offset, body.DeviceUrl);
-        accounts.Record(HttpContext.UserName(), action, $"{device.Sn} ({device.Protocol}, gate {device.Gate}, {body.Direction ?? "unknown"})", HttpContext.Connection.RemoteIpAddress?.ToString());
+        accounts.Record(HttpContext.UserName(), action, $"{device.Sn} ({device.Protocol}, gate {device.Gate}, {body.Direction ?? "unknown"})", HttpContext.Remote());
         TempData[DeviceModel.SecretKey] = secret;
         return Redirect("/devices/" + Uri.EscapeDataString(device.Sn));
     }

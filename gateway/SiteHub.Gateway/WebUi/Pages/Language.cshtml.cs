@@ -1,23 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi.Pages;
 
-/// <summary>Switches the language (a cookie for a year); also before login.</summary>
+/// <summary>Switches the language (the shared <see cref="WebLanguagePageModel"/>).</summary>
 [AllowAnonymous]
-public sealed class LanguageModel : PageModel
-{
-    public IActionResult OnGet() => Redirect("/");
-
-    public IActionResult OnPost(string? culture, string? returnUrl)
-    {
-        var chosen = WebUiFeature.Cultures.FirstOrDefault(c => c.Name == culture) ?? WebUiFeature.Cultures[0];
-        Response.Cookies.Append(
-            WebUiFeature.CultureCookie,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true });
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
-    }
-}
+public sealed class LanguageModel : WebLanguagePageModel;

@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using SiteHub.Gateway.Outbox;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi.Pages;
 
 /// <summary>The payloads that could not be decoded, with reason and raw content, and a replay after a fix.</summary>
-public sealed class QuarantineModel(OutboxStore outbox, QuarantineReplay replay, UiAccounts accounts, IStringLocalizer<UiText> text) : PageModel
+public sealed class QuarantineModel(OutboxStore outbox, QuarantineReplay replay, WebUserStore accounts, IStringLocalizer<UiText> text) : PageModel
 {
     public IReadOnlyList<QuarantinedPayload> Entries { get; private set; } = [];
 
@@ -36,7 +37,7 @@ public sealed class QuarantineModel(OutboxStore outbox, QuarantineReplay replay,
             return NotFound();
         }
 
-        accounts.Record(HttpContext.UserName(), "quarantine-replayed", $"{id}: {result.Outcome} {result.Punches} {result.Reason}", HttpContext.Connection.RemoteIpAddress?.ToString());
+        accounts.Record(HttpContext.UserName(), "quarantine-replayed", $"{id}: {result.Outcome} {result.Punches} {result.Reason}", HttpContext.Remote());
         TempData["message"] = result.Outcome == ReplayOutcome.Replayed
             ? text["ReplayOk", result.Punches].Value
             : text["ReplayFailed", result.Reason ?? ""].Value;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Devices;
 using SiteHub.Gateway.Enrolment;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi.Pages;
 
@@ -24,7 +25,7 @@ public sealed class RosterModel(RosterStore roster, DeviceRegistry registry, Com
             .ToDictionary(g => g.Key, g => g.Select(c => $"{c.Sn} {c.Op}: {c.Error}").Distinct(StringComparer.Ordinal).Take(5).ToList(), StringComparer.Ordinal);
         Rows = roster.Roster()
             .Select(w => new RosterRow(
-                Masking.MaskId(w.Id),
+                PersonIdMask.Mask(w.Id),
                 w.Name,
                 enrolled.Where(e => e.Value.ContainsKey(w.Id)).Select(e => e.Key).ToList(),
                 failures.GetValueOrDefault(w.Id) ?? []))

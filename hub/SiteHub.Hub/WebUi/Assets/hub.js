@@ -19,14 +19,16 @@
   const setText = (el, value) => { el.textContent = value === null || value === undefined ? "" : String(value); };
   const SVG = "http://www.w3.org/2000/svg";
 
-  function drawChart(svg, points) {
+  function drawChart(svg, points, dayStart) {
     while (svg.firstChild) { svg.firstChild.remove(); }
     const w = 300, h = 80, pad = 4;
     const now = Date.now();
     const pts = (points || []).map((p) => ({ t: new Date(p.at).getTime(), v: p.onSite })).filter((p) => !isNaN(p.t));
-    // The last 24 hours at most; a young history is drawn over its last hour so it stays readable.
+    // The site's day from midnight (its own zone); without one, the last hour at least.
+    const start = new Date(dayStart).getTime();
     const first = pts.length ? pts[0].t : now;
-    const from = Math.max(now - 24 * 3600 * 1000, Math.min(first, now - 3600 * 1000));
+    const from = !isNaN(start) && start > 0 && start < now ? start : Math.max(now - 24 * 3600 * 1000, Math.min(first, now - 3600 * 1000));
+    svg.dataset.points = String(pts.length);
     const max = Math.max(1, ...pts.map((p) => p.v));
     const x = (t) => pad + (Math.min(Math.max(t, from), now) - from) / (now - from) * (w - 2 * pad);
     const y = (v) => h - pad - v / max * (h - 2 * pad);
@@ -49,6 +51,7 @@
     label.setAttribute("x", pad + 2); label.setAttribute("y", 12); label.setAttribute("class", "max");
     label.textContent = String(max);
     svg.append(label);
+    svg.dataset.max = String(max);
   }
 
   // Overview
@@ -77,7 +80,7 @@
     state.className = "state " + (s.gatewayConnected ? "ok" : "bad");
     card.dataset.onSite = s.onSite;
     card.querySelector("[data-f=siteId]").href = "/sites/" + encodeURIComponent(s.siteId);
-    drawChart(card.querySelector("svg.chart"), s.today);
+    drawChart(card.querySelector("svg.chart"), s.today, s.dayStart);
   }
 
   // Alerts feed
@@ -88,6 +91,7 @@
     if (f.type && a.type !== f.type) { return false; }
     if (f.severity && a.severity !== f.severity) { return false; }
     if (f.project && a.projectId !== f.project) { return false; }
+    if (f.contractor && !(a.contractors || []).includes(f.contractor)) { return false; }
     if (f.month && a.wageMonth !== f.month) { return false; }
     if (f.status === "active" && a.status === "resolved") { return false; }
     if (f.status && f.status !== "active" && a.status !== f.status) { return false; }
@@ -107,7 +111,8 @@
     row.className = "sev-" + a.severity + (isNew ? " new" : "");
     const money = (v) => (v === null || v === undefined ? "" : Number(v).toFixed(2));
     const values = {
-      id: a.id, type: a.type, severity: words["sev_" + a.severity] || a.severity, projectId: a.projectId, workerId: a.workerId || a.subject,
+      id: a.id, type: a.type, severity: words["sev_" + a.severity] || a.severity, projectId: a.projectId,
+      contractors: (a.contractors || []).join(" / "), workerId: a.workerId || a.subject,
       wageMonth: a.wageMonth, days: a.days, expected: money(a.expected), paid: money(a.paid),
       status: words["status_" + a.status] || a.status, raisedAt: fmtTime(a.raisedAt),
     };
@@ -129,7 +134,9 @@
   }
 
   const source = new EventSource("/ui/events");
-  source.addEventListener("hello", loadAll);
+  // Marks the page live once the stream is open (what a test waits for before it changes anything).
+  source.addEventListener("hello", () => { document.body.dataset.live = "connected"; loadAll(); });
+  source.addEventListener("error", () => { delete document.body.dataset.live; });
   if (sites) { source.addEventListener("site", (e) => renderSite(JSON.parse(e.data))); }
   if (alerts) { source.addEventListener("alert", (e) => renderAlert(JSON.parse(e.data))); }
 })();

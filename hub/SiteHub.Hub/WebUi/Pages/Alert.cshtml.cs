@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Reconciliation;
 using SiteHub.Hub.Registry;
+using SiteHub.Hub.WebUi.Exports;
+using SiteHub.Platform.Web;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
@@ -11,8 +13,20 @@ namespace SiteHub.Hub.WebUi.Pages;
 /// acknowledge or resolve it with a comment (the same lifecycle as the REST API). Viewers see no
 /// buttons and get 403 on the POST.
 /// </summary>
-public sealed class AlertModel(AlertStore alerts, LiveReconciler live, UiUsers users) : PageModel
+public sealed class AlertModel(AlertStore alerts, LiveReconciler live, WebUserStore users) : PageModel
 {
+    public static readonly IReadOnlyList<CsvColumn<AlertEventDoc>> HistoryColumns =
+    [
+        new("at", h => CsvExport.Time(h.At)),
+        new("action", h => h.Action),
+        new("user", h => h.User),
+        new("comment", h => NumberScrubber.Scrub(h.Comment)),
+        new("expected", h => CsvExport.Money(h.Expected)),
+        new("paid", h => CsvExport.Money(h.Paid)),
+        new("days", h => CsvExport.Number(h.Days)),
+        new("detail", h => NumberScrubber.Scrub(h.Detail)),
+    ];
+
     public AlertDoc Alert { get; private set; } = new();
 
     public IReadOnlyList<PayoutJson> Payouts { get; private set; } = [];
@@ -22,6 +36,14 @@ public sealed class AlertModel(AlertStore alerts, LiveReconciler live, UiUsers u
     public string? Problem { get; private set; }
 
     public IActionResult OnGet(long id) => Load(id) ? Page() : NotFound();
+
+    /// <summary>The alert's payouts (<c>table=payouts</c>) or its history (<c>table=history</c>) as CSV.</summary>
+    public IActionResult OnGetCsv(long id, string? table) => !Load(id) ? NotFound() : table switch
+    {
+        "payouts" => CsvExport.File($"alert-{id}-payouts", Payouts, WorkerModel.PayoutColumns),
+        "history" => CsvExport.File($"alert-{id}-history", Alert.History, HistoryColumns),
+        _ => NotFound(),
+    };
 
     public IActionResult OnPostAcknowledge(long id, string? comment) => Change(id, comment, "alert-acknowledged", AlertLifecycle.Acknowledge);
 

@@ -1,14 +1,42 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SiteHub.Hub.Alerts;
+using SiteHub.Hub.Credit;
 using SiteHub.Hub.Reconciliation;
+using SiteHub.Hub.Registry;
+using SiteHub.Hub.WebUi.Exports;
 
 namespace SiteHub.Hub.WebUi.Pages;
 
-/// <summary>The alert feed with filters (type, severity, project, month, status); new and changed alerts arrive live.</summary>
-public sealed class AlertsModel(AlertStore alerts) : PageModel
+/// <summary>
+/// The alert feed with filters (type, severity, project, contractor, month, status); new and
+/// changed alerts arrive live; <c>?handler=Csv</c> downloads the filtered list.
+/// </summary>
+public sealed class AlertsModel(AlertStore alerts, RegistryStore registry) : PageModel
 {
+    /// <summary>Most rows shown (and exported).</summary>
+    public const int MaxRows = 1000;
+
     public static readonly string[] Types = [.. Enum.GetValues<AlertType>().Select(t => t.Code())];
+
+    /// <summary>The columns of the CSV download.</summary>
+    public static readonly IReadOnlyList<CsvColumn<AlertRow>> Columns =
+    [
+        new("alert_id", a => CsvExport.Number(a.Id)),
+        new("type", a => a.Type),
+        new("severity", a => a.Severity),
+        new("project_id", a => a.ProjectId),
+        new("contractors", a => string.Join(" / ", a.Contractors)),
+        new("worker_id", a => a.WorkerId),
+        new("wage_month", a => a.WageMonth),
+        new("days", a => CsvExport.Number(a.Days)),
+        new("expected", a => CsvExport.Money(a.Expected)),
+        new("paid", a => CsvExport.Money(a.Paid)),
+        new("status", a => a.Status),
+        new("raised_at", a => CsvExport.Time(a.RaisedAt)),
+        new("updated_at", a => CsvExport.Time(a.UpdatedAt)),
+        new("detail", a => NumberScrubber.Scrub(a.Detail)),
+    ];
 
     [BindProperty(SupportsGet = true)]
     public string? Type { get; set; }
@@ -20,6 +48,9 @@ public sealed class AlertsModel(AlertStore alerts) : PageModel
     public string? Project { get; set; }
 
     [BindProperty(SupportsGet = true)]
+    public string? Contractor { get; set; }
+
+    [BindProperty(SupportsGet = true)]
     public string? Month { get; set; }
 
     [BindProperty(SupportsGet = true)]
@@ -29,12 +60,30 @@ public sealed class AlertsModel(AlertStore alerts) : PageModel
 
     public IReadOnlyList<AlertRow> Rows { get; private set; } = [];
 
-    public void OnGet()
+    /// <summary>Every contractor, for the filter's list.</summary>
+    public IReadOnlyList<string> Contractors { get; private set; } = [];
+
+    /// <summary>The CSV download of the list as filtered now.</summary>
+    public string CsvUrl => "/alerts" + QueryString.Create(new Dictionary<string, string?>
     {
-        Type = string.IsNullOrWhiteSpace(Type) ? null : Type.Trim();
-        Severity = string.IsNullOrWhiteSpace(Severity) ? null : Severity.Trim();
-        Project = string.IsNullOrWhiteSpace(Project) ? null : Project.Trim();
-        Month = string.IsNullOrWhiteSpace(Month) ? null : Month.Trim();
+        ["handler"] = "Csv", ["type"] = Type, ["severity"] = Severity, ["project"] = Project, ["contractor"] = Contractor, ["month"] = Month, ["status"] = Status,
+    }.Where(p => p.Value is not null)).Value;
+
+    public void OnGet() => Load();
+
+    public IActionResult OnGetCsv()
+    {
+        Load();
+        return CsvExport.File("alerts", Rows, Columns);
+    }
+
+    private void Load()
+    {
+        Type = Clean(Type);
+        Severity = Clean(Severity);
+        Project = Clean(Project);
+        Contractor = Clean(Contractor);
+        Month = Clean(Month);
         Status ??= "";
         if (Month is not null && !YearMonth.TryParse(Month, out _))
         {
@@ -42,9 +91,14 @@ public sealed class AlertsModel(AlertStore alerts) : PageModel
             Month = null;
         }
 
+        Contractors = CreditFeature.Contractors(registry);
+        var links = ContractorLinks.From(registry);
         var status = Status.Length == 0 ? null : Status;
         Rows = alerts.Query(new AlertFilter(status, Type, Project, null, Month))
             .Where(a => Severity is null || a.Severity == Severity)
-            .Take(1000).Select(AlertRow.From).ToList();
+            .Where(a => Contractor is null || links.Counts(a, Contractor))
+            .Take(MaxRows).Select(a => AlertRow.From(a, links)).ToList();
     }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
