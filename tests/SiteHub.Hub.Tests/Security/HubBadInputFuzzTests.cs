@@ -114,6 +114,22 @@ public sealed class HubBadInputFuzzTests
         Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("/api/workers/W1/months/9999-12")]
+    [InlineData("/api/projects/P1/reconciliation/9999-12")]
+    public async Task A_wage_month_whose_due_date_is_past_the_calendar_is_refused_naming_month(string path)
+    {
+        await using var hub = await InProcessHub.StartAsync(Token);
+        await SeedAsync(hub.Api);
+
+        using var response = await hub.Api.GetAsync(path, Token);
+        using var page = await hub.Api.GetAsync("/workers/W1?month=9999-12&handler=Csv&table=alerts", Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors").TryGetProperty("month", out _));
+        Assert.True((int)page.StatusCode < 500, $"the worker page's CSV for 9999-12: {(int)page.StatusCode}");
+    }
+
     [Fact]
     public async Task A_site_id_that_cannot_be_a_topic_level_is_refused_by_the_projects_import()
     {
@@ -274,7 +290,7 @@ public sealed class HubBadInputFuzzTests
     }
 
     /// <summary>Stored values outside what the API itself accepts.</summary>
-    private static async Task<List<string>> InvalidStoredAsync(HttpClient api)
+    internal static async Task<List<string>> InvalidStoredAsync(HttpClient api)
     {
         var problems = new List<string>();
         foreach (var p in (await api.GetFromJsonAsync<JsonElement>("/api/projects", Token)).EnumerateArray())
