@@ -8,7 +8,8 @@ namespace SiteHub.Testing;
 /// <param name="Action">The POST target (with its <c>?handler=</c>).</param>
 /// <param name="Fields">The form's field names.</param>
 /// <param name="Multipart">Posted as <c>multipart/form-data</c> (file uploads); the field <c>file</c> gets random bytes.</param>
-public sealed record UiForm(string Page, string Action, IReadOnlyList<string> Fields, bool Multipart = false);
+/// <param name="Likely">Plausible values of some fields, used half the time, so the fuzz also gets past the first check.</param>
+public sealed record UiForm(string Page, string Action, IReadOnlyList<string> Fields, bool Multipart = false, IReadOnlyDictionary<string, string[]>? Likely = null);
 
 /// <summary>
 /// Posts bad values into a web UI's forms and bad query strings into its pages, signed in through
@@ -61,7 +62,9 @@ public sealed partial class FormFuzzer : IDisposable
             // Now and then the token is left out or wrong: antiforgery must refuse that with a 400, not a 500.
             var token = await TokenAsync(form.Page, cancellationToken);
             var tokenValue = _input.Random.Next(15) switch { 0 => null, 1 => _input.String(), _ => token };
-            var values = form.Fields.Where(_ => _input.Random.Next(6) > 0).ToDictionary(f => f, _ => _input.String());
+            var values = form.Fields.Where(_ => _input.Random.Next(6) > 0).ToDictionary(
+                f => f,
+                f => form.Likely?.GetValueOrDefault(f) is { } likely && _input.Random.Next(2) == 0 ? _input.Pick(likely) : _input.String());
             if (_input.Random.Next(6) == 0)
             {
                 values[_input.String() is { Length: > 0 } extra ? extra : "extra"] = _input.String();
@@ -112,7 +115,7 @@ public sealed partial class FormFuzzer : IDisposable
         for (var i = 0; i < count; i++)
         {
             var (path, query) = _input.Pick(pages);
-            var url = path.Replace("{0}", _input.PathSegment(), StringComparison.Ordinal) + "?" + string.Join("&", query.Where(_ => _input.Random.Next(3) > 0).Select(q => q + "=" + _input.QueryValue()));
+            var url = path.Replace("{0}", _input.PathSegment(), StringComparison.Ordinal) + "?" + string.Join("&", query.Where(_ => _input.Random.Next(3) > 0).Select(q => q + "=" + (q == "handler" && _input.Random.Next(2) == 0 ? "Csv" : _input.QueryValue())));
             await CheckAsync("GET", url, null, url, cancellationToken);
         }
     }

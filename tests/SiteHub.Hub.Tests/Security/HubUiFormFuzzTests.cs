@@ -30,6 +30,18 @@ public sealed class HubUiFormFuzzTests
             new("/alerts/1", "/alerts/1?handler=Resolve", ["comment"]),
             new("/imports", "/imports", ["kind", "file"], Multipart: true),
             new("/users", "/users", ["name", "role", "password"]),
+            new("/rules", "/rules?handler=Global", ["noAttendanceDays", "excessivePayCap"], Likely: new Dictionary<string, string[]>
+            {
+                ["noAttendanceDays"] = ["1", "366", "367", "0", ""],
+                ["excessivePayCap"] = ["1000.00", "0", "-1", "1e30"],
+            }),
+            new("/rules", "/rules?handler=Project", ["projectId", "payDay", "tolerance", "timezone", "noAttendanceDays", "excessivePayCap"], Likely: new Dictionary<string, string[]>
+            {
+                ["projectId"] = ["P1"],
+                ["payDay"] = ["1", "28", "29", "0", "15"],
+                ["tolerance"] = ["0", "0.5", "1", "-0.1", "0.01"],
+                ["timezone"] = ["Asia/Shanghai", "UTC", "Mars/Olympus"],
+            }),
             new("/", "/language", ["culture", "returnUrl"]),
         })
         {
@@ -38,14 +50,18 @@ public sealed class HubUiFormFuzzTests
 
         await browser.GetAsync(
         [
-            ("/alerts", ["type", "severity", "project", "month", "status"]),
-            ("/alerts/{0}", []),
-            ("/workers/{0}", ["month"]),
-            ("/sites/{0}", ["month", "handler", "project"]),
-            ("/contractors", ["x"]),
-            ("/imports", ["x"]),
-            ("/users", ["x"]),
-            ("/audit", ["x"]),
+            ("/alerts", ["type", "severity", "project", "contractor", "month", "status", "handler"]),
+            ("/alerts/{0}", ["handler", "table"]),
+            ("/alerts/1", ["handler", "table"]),
+            ("/workers/{0}", ["month", "handler", "table"]),
+            ("/workers/W1", ["month", "handler", "table"]),
+            ("/sites/{0}", ["month", "handler", "project", "table"]),
+            ("/sites/site-a", ["month", "handler", "project", "table"]),
+            ("/contractors", ["handler", "x"]),
+            ("/imports", ["handler", "table", "id"]),
+            ("/users", ["handler", "x"]),
+            ("/audit", ["handler", "x"]),
+            ("/rules", ["handler", "saved"]),
             ("/", ["x"]),
             ("/login", ["returnUrl"]),
         ], 500, Token);
@@ -55,6 +71,11 @@ public sealed class HubUiFormFuzzTests
 
         using var health = await hub.Api.GetAsync("/health", Token);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        foreach (var problem in await HubBadInputFuzzTests.InvalidStoredAsync(hub.Api))
+        {
+            tally.Fail("after the UI fuzz, " + problem);
+        }
+
         tally.Save("fuzz-hub-ui", Seed);
         TestContext.Current.TestOutputHelper?.WriteLine($"{tally.Requests} requests: {tally.Statuses()}");
         Assert.True(tally.Failures.Count == 0, string.Join("\n", tally.Failures));
