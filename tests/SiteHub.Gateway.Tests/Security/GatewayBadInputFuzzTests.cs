@@ -100,7 +100,9 @@ public sealed class GatewayBadInputFuzzTests
             new("/", "/?handler=approve", ["sn", "protocol", "gate", "direction"]),
             new("/", "/?handler=reject", ["sn"]),
             new("/devices/ZK-1", "/devices/ZK-1?handler=edit", ["protocol", "gate", "direction", "timeZone", "deviceUrl"]),
-            new("/devices/ZK-1", "/devices/ZK-1?handler=command", ["op"]),
+            new("/devices/ZK-1", "/devices/ZK-1?handler=command", ["op"], Likely: new Dictionary<string, string[]> { ["op"] = ["open", "reboot", "sync-time", "upsert-person"] }),
+            new("/devices/ZK-1", "/devices/ZK-1?handler=secret", ["x"]),
+            new("/devices/ZK-1", "/devices/ZK-GONE?handler=remove", ["x"]),
             new("/quarantine", "/quarantine?handler=replay", ["id"]),
             new("/", "/language", ["culture", "returnUrl"]),
         })
