@@ -225,30 +225,45 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 
     private static (bool Ok, T Value) ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
     {
+        // Event id, direction and time are read from the field's bytes when they are plain ASCII
+        // (nearly always); other text is decoded and read exactly as before.
         var ok = true;
-        Span<char> eventBuffer = stackalloc char[FieldBuffer];
         Span<char> siteBuffer = stackalloc char[FieldBuffer];
         Span<char> personBuffer = stackalloc char[FieldBuffer];
-        Span<char> directionBuffer = stackalloc char[FieldBuffer];
-        Span<char> timeBuffer = stackalloc char[FieldBuffer];
-        RequiredSpan(ref row, 0, Field(ref row, 0, eventBuffer), ref ok);
+        Span<char> buffer = stackalloc char[FieldBuffer];
+        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : Field(ref row, 0, buffer).IsEmpty)
+        {
+            ok = Fail(ref row, 0, "is required");
+        }
+
         var site = RequiredSpan(ref row, 1, Field(ref row, 1, siteBuffer), ref ok);
         var person = RequiredSpan(ref row, 3, Field(ref row, 3, personBuffer), ref ok);
-        var direction = ParseDirection(Field(ref row, 4, directionBuffer));
+        var direction = row.TryGetAsciiTrimmed(4, out var directionBytes) && Ascii.IsValid(directionBytes)
+            ? ParseDirection(directionBytes)
+            : ParseDirection(Field(ref row, 4, buffer));
         if (direction is null)
         {
             ok = Fail(ref row, 4, "must be in, out or unknown");
         }
 
-        var time = Field(ref row, 5, timeBuffer);
         DateTimeOffset at = default;
-        if (!HasOffset(time) || !(IsoTimestamp.TryParse(time, out at) || DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)))
+        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !IsoTimestamp.TryParse(timeBytes, out at))
         {
-            ok = Fail(ref row, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
+            var time = Field(ref row, 5, buffer);
+            if (!HasOffset(time) || !(IsoTimestamp.TryParse(time, out at) || DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)))
+            {
+                ok = Fail(ref row, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
+            }
         }
 
         return ok ? (true, project(new PunchFields(site, person, direction!.Value, at))) : (false, default!);
     }
+
+    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
+        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
+            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
+            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
+            : null;
 
     private static ReadOnlySpan<char> Field(ref CsvTableRow row, int column, Span<char> buffer) =>
         row.TryGetChars(column, buffer, out var value) ? value : row[column].AsSpan();

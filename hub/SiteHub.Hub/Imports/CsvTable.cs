@@ -227,6 +227,17 @@ internal struct CsvTableRow
         return true;
     }
 
+    /// <summary>
+    /// The field's UTF-8 bytes without the ASCII white space around them, or <c>false</c> when
+    /// they start or end outside ASCII (where <see cref="string.Trim()"/> might remove more).
+    /// </summary>
+    public readonly bool TryGetAsciiTrimmed(int column, out ReadOnlySpan<byte> value)
+    {
+        var index = _table.FieldIndex(column);
+        value = index < 0 ? [] : _reader.GetSpan(index).Trim(" \t\n\v\f\r"u8);
+        return value.IsEmpty || (value[0] < 0x80 && value[^1] < 0x80);
+    }
+
     /// <summary>Reports a problem with the row (column = index into the caller's columns).</summary>
     public void Error(int? column, string reason) =>
         (Errors ??= []).Add(new ImportError(_table.File, Line, column is { } c ? _table.Columns[c] : null, reason));

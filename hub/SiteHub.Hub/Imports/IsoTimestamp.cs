@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SiteHub.Hub.Imports;
 
 /// <summary>
@@ -13,10 +15,16 @@ namespace SiteHub.Hub.Imports;
 public static class IsoTimestamp
 {
     /// <summary>Reads <c>yyyy-MM-ddTHH:mm:ss</c> followed by <c>Z</c> or <c>±HH:mm</c>; <c>false</c> for any other text.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value) => TryParse<char>(text, out value);
+
+    /// <summary>The same, from ASCII bytes (a CSV field as read).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out DateTimeOffset value) => TryParse<byte>(text, out value);
+
+    private static bool TryParse<TChar>(ReadOnlySpan<TChar> text, out DateTimeOffset value)
+        where TChar : unmanaged, IBinaryInteger<TChar>
     {
         value = default;
-        if (text.Length is not (20 or 25) || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+        if (text.Length is not (20 or 25) || At(text, 4) != '-' || At(text, 7) != '-' || At(text, 10) != 'T' || At(text, 13) != ':' || At(text, 16) != ':')
         {
             return false;
         }
@@ -36,7 +44,7 @@ public static class IsoTimestamp
         TimeSpan offset;
         if (text.Length == 20)
         {
-            if (text[19] != 'Z')
+            if (At(text, 19) != 'Z')
             {
                 return false;
             }
@@ -45,14 +53,14 @@ public static class IsoTimestamp
         }
         else
         {
-            if (text[19] is not ('+' or '-') || text[22] != ':' || !Digits(text, 20, 2, out var offsetHours) || !Digits(text, 23, 2, out var offsetMinutes)
+            if (At(text, 19) is not ('+' or '-') || At(text, 22) != ':' || !Digits(text, 20, 2, out var offsetHours) || !Digits(text, 23, 2, out var offsetMinutes)
                 || offsetHours > 13 || offsetMinutes > 59)
             {
                 return false;
             }
 
             offset = new TimeSpan(offsetHours, offsetMinutes, 0);
-            if (text[19] == '-')
+            if (At(text, 19) == '-')
             {
                 offset = -offset;
             }
@@ -62,12 +70,16 @@ public static class IsoTimestamp
         return true;
     }
 
-    private static bool Digits(ReadOnlySpan<char> text, int start, int count, out int value)
+    private static char At<TChar>(ReadOnlySpan<TChar> text, int index)
+        where TChar : unmanaged, IBinaryInteger<TChar> => (char)ushort.CreateTruncating(text[index]);
+
+    private static bool Digits<TChar>(ReadOnlySpan<TChar> text, int start, int count, out int value)
+        where TChar : unmanaged, IBinaryInteger<TChar>
     {
         value = 0;
         for (var i = start; i < start + count; i++)
         {
-            var digit = text[i] - '0';
+            var digit = At(text, i) - '0';
             if ((uint)digit > 9)
             {
                 return false;

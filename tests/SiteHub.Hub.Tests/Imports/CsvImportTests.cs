@@ -351,12 +351,15 @@ public sealed class CsvImportTests
     public void Fast_timestamp_reading_agrees_with_the_general_parser(string text)
     {
         var general = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expected);
+        var fromBytes = IsoTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var fastFromBytes);
         if (IsoTimestamp.TryParse(text, out var fast))
         {
             Assert.True(general, text);
             Assert.Equal(expected, fast);
             Assert.Equal(expected.Offset, fast.Offset);
         }
+
+        Assert.Equal((IsoTimestamp.TryParse(text, out _), fast), (fromBytes, fastFromBytes));
     }
 
     [Fact]
@@ -372,6 +375,9 @@ public sealed class CsvImportTests
                     Assert.True(general, text);
                     Assert.Equal((expected.UtcTicks, expected.Offset), (fast.UtcTicks, fast.Offset));
                 }
+
+                Assert.Equal(IsoTimestamp.TryParse(text, out _), IsoTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var fromBytes));
+                Assert.Equal(fast, fromBytes);
             }, iter: 20_000);
     }
 
