@@ -342,9 +342,16 @@ public sealed partial class ReconciliationLedger
         var month = scope.Month;
         var days = BitOperations.PopCount(VisibleDays(wm.Days, month, asOf));
         var entry = Enrolment(scope.Subject, project.ProjectId);
+        // Most months have one successful payout or none: the lists below are only built when
+        // something is to be reported, which halves the allocations of a million-scope evaluation.
         var visible = VisiblePayouts(wm.Payouts, asOf);
-        var successes = visible.Where(p => p.Succeeded).ToList();
-        var paid = successes.Sum(p => p.Payout.Amount);
+        var successes = visible.TrueForAll(p => p.Succeeded) ? visible : visible.FindAll(p => p.Succeeded);
+        var paid = 0m;
+        foreach (var payout in successes)
+        {
+            paid += payout.Payout.Amount;
+        }
+
         decimal? expected = entry is null ? null : WagePolicy.ExpectedPay(entry, month, days);
         var due = WagePolicy.DueDate(project, month);
         Alert Make(AlertType type, AlertSeverity severity, decimal? paidFigure, string detail) =>
@@ -393,17 +400,17 @@ public sealed partial class ReconciliationLedger
             alerts.Add(Make(AlertType.PaidWithoutAttendance, AlertSeverity.High, paid, Text($"{paid:F2} paid for {month} ({Transactions(successes)}), but the worker {why}.")));
         }
 
-        var wrongPayer = successes.Where(p => !p.FromWageAccount).ToList();
-        if (wrongPayer.Count > 0)
+        if (successes.Exists(p => !p.FromWageAccount))
         {
+            var wrongPayer = successes.FindAll(p => !p.FromWageAccount);
             var accounts = string.Join(", ", wrongPayer.Select(p => p.Payout.PayerAccountMasked).Distinct(StringComparer.Ordinal));
             alerts.Add(Make(AlertType.NotFromWageAccount, AlertSeverity.Medium, wrongPayer.Sum(p => p.Payout.Amount),
                 Text($"Paid from {accounts}, which is not the wage account of {project.ProjectId} ({project.WageAccountMasked}) ({Transactions(wrongPayer)}).")));
         }
 
-        var mismatched = visible.Where(p => p.PayeeDiffers).ToList();
-        if (mismatched.Count > 0)
+        if (visible.Exists(p => p.PayeeDiffers))
         {
+            var mismatched = visible.FindAll(p => p.PayeeDiffers);
             var ids = string.Join(", ", mismatched.Select(p => p.Payout.PayeeIdMasked ?? "no ID").Distinct(StringComparer.Ordinal));
             alerts.Add(Make(AlertType.PayeeMismatch, AlertSeverity.Medium, mismatched.Where(p => p.Succeeded).Sum(p => p.Payout.Amount),
                 Text($"Payee on the bank record (name '{string.Join("', '", mismatched.Select(p => p.Payout.PayeeName).Distinct(StringComparer.Ordinal))}', ID {ids}) does not match the worker's real-name record; linked by {LinkName(mismatched[0].Link)} ({Transactions(mismatched)}).")));
@@ -534,14 +541,17 @@ public sealed partial class ReconciliationLedger
         return wm;
     }
 
+    // Shared by every scope without payouts; never changed (callers only read what these methods return).
+    private static readonly List<LinkedPayout> NoPayouts = [];
+
     private static List<LinkedPayout> VisiblePayouts(List<LinkedPayout>? payouts, DateOnly asOf)
     {
-        if (payouts is null)
+        if (payouts is null || payouts.Count == 0)
         {
-            return [];
+            return NoPayouts;
         }
 
-        var visible = payouts.Where(p => p.PaidDate <= asOf).ToList();
+        var visible = payouts.FindAll(p => p.PaidDate <= asOf);
         visible.Sort(static (a, b) =>
         {
             var byTime = a.PaidInstant.CompareTo(b.PaidInstant);
@@ -554,6 +564,11 @@ public sealed partial class ReconciliationLedger
     // a retry by the bank or a corrected payment by the employer both put the money there.
     private static List<LinkedPayout> FailedForGood(List<LinkedPayout> visible)
     {
+        if (visible.TrueForAll(p => p.Succeeded))
+        {
+            return NoPayouts;
+        }
+
         var lastSuccess = visible.Where(p => p.Succeeded).Select(p => p.PaidDate).DefaultIfEmpty(DateOnly.MinValue).Max();
         return visible.Where(p => !p.Succeeded && p.PaidDate > lastSuccess).ToList();
     }
