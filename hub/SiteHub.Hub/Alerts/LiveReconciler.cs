@@ -117,12 +117,14 @@ public sealed partial class LiveReconciler
     /// the registry, and only what they concern is derived again and re-evaluated
     /// (<see cref="IncrementalReconciler.ChangeRegistry"/>).
     /// </summary>
-    public void RegistryChanged(IEnumerable<string> projectIds, IEnumerable<string> workerIds)
+    public void RegistryChanged(IEnumerable<string> projectIds, IEnumerable<string> workerIds) => Run(engine =>
     {
+        // Read under the lock: of two changes to the same worker racing, the one folded in last
+        // also read the registry last, so the rules never keep an older record.
         var projects = projectIds.Distinct(StringComparer.Ordinal).Select(_registry.FindProject).OfType<ProjectDoc>().Select(p => p.ToProject()).ToList();
         var entries = workerIds.Distinct(StringComparer.Ordinal).SelectMany(_registry.EnrolmentsOf).Select(w => w.ToEntry()).ToList();
-        Run(engine => [engine.ChangeRegistry(projects, entries)]);
-    }
+        return [engine.ChangeRegistry(projects, entries)];
+    });
 
     /// <summary>Folds in a batch of committed punches taken from the queue.</summary>
     public void AddQueuedPunches(IReadOnlyList<StoredPunch> punches)
