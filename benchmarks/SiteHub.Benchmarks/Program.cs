@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
 // Run: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- --filter '*' --job short
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(SiteHub.Benchmarks.CodecBenchmarks).Assembly).Run(args);
