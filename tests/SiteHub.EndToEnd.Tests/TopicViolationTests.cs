@@ -19,12 +19,20 @@ public sealed class TopicViolationTests
     public async Task A_device_using_another_devices_topic_raises_a_topic_violation_alert_at_the_hub()
     {
         await using var site = await SiteUnderTest.StartAsync(Token);
-        var terminals = await site.AddTerminalsAsync(2, Token);
-        await using var victim = terminals[0];
-        await using var attacker = terminals[1];
+        const string victim = "E2E-VICTIM", attacker = "E2E-ATTACKER";
+        foreach (var sn in new[] { victim, attacker })
+        {
+            await site.RegisterAsync(new { sn, secret = "secret-" + sn, gate = "gate-1", direction = "in" }, Token);
+        }
 
-        var refused = await attacker.PublishRawAsync(DeviceTopics.Punches(victim.Sn), "{}"u8.ToArray(), Token);
-        var refusedAgain = await attacker.PublishRawAsync(DeviceTopics.Status(victim.Sn), "{}"u8.ToArray(), Token);
+        // A plain MQTT client as the device: one connection, nothing else connecting behind it.
+        using var device = new MqttClientFactory().CreateMqttClient();
+        var connected = await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", site.SiteBrokerPort)
+            .WithClientId(attacker).WithCredentials(attacker, "secret-" + attacker).Build(), Token);
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+
+        var refused = await device.PublishAsync(Message(DeviceTopics.Punches(victim)), Token);
+        var refusedAgain = await device.PublishAsync(Message(DeviceTopics.Status(victim)), Token);
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, refused.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, refusedAgain.ReasonCode);
@@ -32,11 +40,14 @@ public sealed class TopicViolationTests
         await TestEnvironment.WaitUntilAsync(async () =>
         {
             var alerts = await site.HubApi.GetFromJsonAsync<JsonElement>("/api/alerts?type=TOPIC_VIOLATION", Token);
-            alert = alerts.EnumerateArray().FirstOrDefault(a => a.GetProperty("client").GetString() == attacker.Sn);
+            alert = alerts.EnumerateArray().FirstOrDefault(a => a.GetProperty("client").GetString() == attacker);
             return alert.ValueKind == JsonValueKind.Object && alert.GetProperty("count").GetInt64() == 2;
-        }, TimeSpan.FromSeconds(60), $"a TOPIC_VIOLATION alert of {attacker.Sn} with count 2 at the hub", Token);
+        }, TimeSpan.FromSeconds(60), $"a TOPIC_VIOLATION alert of {attacker} with count 2 at the hub", Token);
         Assert.Equal(SiteUnderTest.SiteId, alert.GetProperty("site_id").GetString());
-        Assert.Equal(DeviceTopics.Status(victim.Sn), alert.GetProperty("topic").GetString());
+        Assert.Equal(DeviceTopics.Status(victim), alert.GetProperty("topic").GetString());
         Assert.Equal("open", alert.GetProperty("status").GetString());
     }
+
+    private static MqttApplicationMessage Message(string topic) => new MqttApplicationMessageBuilder()
+        .WithTopic(topic).WithPayload("{}"u8.ToArray()).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build();
 }
