@@ -22,7 +22,9 @@ namespace SiteHub.Gateway;
 /// <summary>Builds the gateway application; the demo hosts it in-process, <c>Program</c> runs it.</summary>
 public static class GatewayApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command line (configuration).</param>
+    /// <param name="configureServices">Last changes to the services (tests capture the logs).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddSiteHubLogging("gateway");
@@ -43,6 +45,7 @@ public static class GatewayApp
         builder.Services.AddAdminBasicAuthentication(provider => provider.GetRequiredService<IOptions<AdminOptions>>().Value.Password);
         builder.AddWebUi(); // after Basic: its policy scheme becomes the default (Basic for scripts, cookie for people)
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseWebUi();

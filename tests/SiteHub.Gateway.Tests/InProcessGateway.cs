@@ -16,10 +16,12 @@ public sealed class InProcessGateway : IAsyncDisposable
     public const string AdminPassword = "test-admin-pw";
     private readonly TempFolder _folder;
     private readonly string[] _extraArgs;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    private InProcessGateway(WebApplication app, TempFolder folder, int httpPort, int brokerPort, string[] extraArgs)
+    private InProcessGateway(WebApplication app, TempFolder folder, int httpPort, int brokerPort, string[] extraArgs, Action<IServiceCollection>? configureServices)
     {
         _extraArgs = extraArgs;
+        _configureServices = configureServices;
         App = app;
         _folder = folder;
         HttpPort = httpPort;
@@ -40,13 +42,17 @@ public sealed class InProcessGateway : IAsyncDisposable
 
     public OutboxStore Outbox => App.Services.GetRequiredService<OutboxStore>();
 
-    public static async Task<InProcessGateway> StartAsync(CancellationToken cancellationToken, params string[] extraArgs)
+    public static Task<InProcessGateway> StartAsync(CancellationToken cancellationToken, params string[] extraArgs) =>
+        StartAsync(null, cancellationToken, extraArgs);
+
+    /// <summary>Starts a gateway; <paramref name="configureServices"/> changes services last (tests capture the logs).</summary>
+    public static async Task<InProcessGateway> StartAsync(Action<IServiceCollection>? configureServices, CancellationToken cancellationToken, params string[] extraArgs)
     {
         var folder = new TempFolder("gateway");
         var httpPort = TestEnvironment.FreePort();
         var brokerPort = TestEnvironment.FreePort();
-        var app = await StartAppAsync(folder, httpPort, brokerPort, extraArgs, cancellationToken);
-        return new InProcessGateway(app, folder, httpPort, brokerPort, extraArgs);
+        var app = await StartAppAsync(folder, httpPort, brokerPort, extraArgs, configureServices, cancellationToken);
+        return new InProcessGateway(app, folder, httpPort, brokerPort, extraArgs, configureServices);
     }
 
     /// <summary>Stops the gateway and starts a new one on the same data folder and ports (a restart).</summary>
@@ -54,7 +60,7 @@ public sealed class InProcessGateway : IAsyncDisposable
     {
         await App.StopAsync(cancellationToken);
         await App.DisposeAsync();
-        App = await StartAppAsync(_folder, HttpPort, BrokerPort, _extraArgs, cancellationToken);
+        App = await StartAppAsync(_folder, HttpPort, BrokerPort, _extraArgs, _configureServices, cancellationToken);
     }
 
     /// <summary>Registers a device of any protocol through the REST API.</summary>
@@ -64,7 +70,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    private static async Task<WebApplication> StartAppAsync(TempFolder folder, int httpPort, int brokerPort, string[] extraArgs, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartAppAsync(TempFolder folder, int httpPort, int brokerPort, string[] extraArgs, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         var app = GatewayApp.Build(
         [
@@ -78,7 +84,7 @@ public sealed class InProcessGateway : IAsyncDisposable
             $"--Admin:Password={AdminPassword}",
             "--Serilog:MinimumLevel:Default=Warning",
             .. extraArgs,
-        ]);
+        ], configureServices);
         await app.StartAsync(cancellationToken);
         return app;
     }

@@ -27,6 +27,11 @@ public sealed record RejectedPunch(string EventId, string Reason);
 /// <param name="DevicesOffline">Registered devices not connected.</param>
 /// <param name="Version">Gateway software version.</param>
 /// <param name="At">The gateway's clock.</param>
+/// <param name="DeviceViolations">
+/// Devices that tried to publish or subscribe outside their own <c>devices/{sn}/</c> topics at the
+/// site broker, with running totals (absent from older gateways and when there were none). The hub
+/// raises a <c>TOPIC_VIOLATION</c> alert from them.
+/// </param>
 public sealed record GatewayStatus(
     string SiteId,
     bool Online,
@@ -35,7 +40,16 @@ public sealed record GatewayStatus(
     int DevicesOnline,
     int DevicesOffline,
     string Version,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    IReadOnlyList<DeviceTopicViolation>? DeviceViolations = null);
+
+/// <summary>A device's refused attempts to use topics that are not its own, as a running total.</summary>
+/// <param name="Sn">The device (its login serial).</param>
+/// <param name="Count">Attempts refused since <paramref name="CountedSince"/>: a total, so a repeated status counts nothing twice.</param>
+/// <param name="CountedSince">When the gateway started counting (its start): a new value means a new total.</param>
+/// <param name="Action">The last attempt: <c>publish</c> or <c>subscribe</c>.</param>
+/// <param name="Topic">The last topic (or filter) tried.</param>
+public sealed record DeviceTopicViolation(string Sn, long Count, DateTimeOffset CountedSince, string Action, string Topic);
 
 /// <summary>
 /// The site's real-name roster, published by the hub (retained) on <c>sitehub/v1/sites/{siteId}/roster</c>;

@@ -116,7 +116,8 @@ public sealed class DeviceRegistry : IDisposable
         }
     }
 
-    public DeviceRecord? Find(string sn) => _cache.GetValueOrDefault(sn);
+    /// <summary>The registered device <paramref name="sn"/>; null when there is none (or no serial: a page asked for <c>/devices/%09</c>).</summary>
+    public DeviceRecord? Find(string? sn) => sn is null ? null : _cache.GetValueOrDefault(sn);
 
     /// <summary>Registers (or re-registers) a device with its secret; removes it from pending.</summary>
     public DeviceRecord Register(string sn, string secret, string protocol, string? gate, Direction direction, int? utcOffsetMinutes = null, string? deviceUrl = null)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,7 @@ using SiteHub.Protocols;
 using SiteHub.Protocols.Devices;
 using SiteHub.Protocols.Punches;
 using SiteHub.Protocols.SiteHubV1;
+using SiteHub.Protocols.Uplink;
 
 namespace SiteHub.Gateway.Ingest;
 
@@ -32,8 +34,11 @@ public enum IngestOutcome
 }
 
 /// <summary>Running totals of what devices sent (for the API and status).</summary>
-public sealed class IngestCounters
+public sealed class IngestCounters(TimeProvider clock)
 {
+    private const int MaxTopicLength = 200;
+    private readonly ConcurrentDictionary<string, DeviceTopicViolation> _violations = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _since = clock.GetUtcNow();
     private long _punches;
     private long _messages;
     private long _quarantined;
@@ -55,7 +60,25 @@ public sealed class IngestCounters
 
     internal void AddQuarantined() => Interlocked.Increment(ref _quarantined);
 
-    internal void AddRefused() => Interlocked.Increment(ref _refused);
+    /// <summary>Counts a refused publish or subscription of device <paramref name="sn"/> outside its own topics.</summary>
+    internal void AddRefused(string sn, string action, string topic)
+    {
+        Interlocked.Increment(ref _refused);
+        _violations.AddOrUpdate(
+            sn,
+            _ => new DeviceTopicViolation(sn, 1, _since, action, Clip(topic)),
+            (_, v) => v with { Count = v.Count + 1, Action = action, Topic = Clip(topic) });
+    }
+
+    /// <summary>
+    /// Devices that tried topics not their own since the gateway started, with running totals:
+    /// sent to the hub in every status, where they raise a <c>TOPIC_VIOLATION</c> alert.
+    /// </summary>
+    public IReadOnlyList<DeviceTopicViolation> Violations =>
+        _violations.IsEmpty ? [] : [.. _violations.Values.OrderBy(v => v.Sn, StringComparer.Ordinal)];
+
+    // A topic is the attacker's own text: keep what the hub stores and shows short.
+    private static string Clip(string topic) => topic.Length <= MaxTopicLength ? topic : topic[..MaxTopicLength] + "…";
 }
 
 /// <summary>
@@ -89,7 +112,7 @@ public sealed partial class DeviceIngest(
     {
         if (!DeviceTopics.TryParse(topic, out var topicSn, out var kind) || topicSn != sn || kind == DeviceTopicKind.Command)
         {
-            counters.AddRefused();
+            counters.AddRefused(sn, "publish", topic);
             LogRefusedTopic(sn, topic);
             return IngestOutcome.Refused;
         }

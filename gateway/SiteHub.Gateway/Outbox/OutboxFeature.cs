@@ -37,6 +37,7 @@ public static class OutboxFeature
                 counts.OldestPendingAt,
                 Received = counters.Punches,
                 Refused = counters.Refused,
+                TopicViolations = counters.Violations,
                 Commit = new
                 {
                     outbox.Committer.Healthy,

@@ -110,7 +110,7 @@ public sealed partial class EmbeddedSiteBroker(
         {
             args.ProcessSubscription = false;
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            counters.AddRefused();
+            counters.AddRefused(sn ?? args.ClientId, "subscribe", filter);
             LogRefusedSubscription(sn ?? args.ClientId, filter);
         }
 

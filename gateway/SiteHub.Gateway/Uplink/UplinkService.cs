@@ -10,6 +10,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.Devices;
+using SiteHub.Gateway.Ingest;
 using SiteHub.Gateway.Outbox;
 using SiteHub.Platform.Mqtt;
 using SiteHub.Protocols;
@@ -43,6 +44,7 @@ public sealed partial class UplinkService : BackgroundService
 {
     private readonly OutboxStore _outbox;
     private readonly DeviceRegistry _registry;
+    private readonly IngestCounters _counters;
     private readonly UplinkOptions _options;
     private readonly string _siteId;
     private readonly TimeProvider _clock;
@@ -61,10 +63,11 @@ public sealed partial class UplinkService : BackgroundService
     private DateTimeOffset? _lastAckAt;
     private DateTimeOffset _lastStatusAt;
 
-    public UplinkService(OutboxStore outbox, DeviceRegistry registry, IOptions<UplinkOptions> options, IOptions<GatewayOptions> gateway, TimeProvider clock, ILogger<UplinkService> logger)
+    public UplinkService(OutboxStore outbox, DeviceRegistry registry, IngestCounters counters, IOptions<UplinkOptions> options, IOptions<GatewayOptions> gateway, TimeProvider clock, ILogger<UplinkService> logger)
     {
         _outbox = outbox;
         _registry = registry;
+        _counters = counters;
         _options = options.Value;
         _siteId = gateway.Value.SiteId;
         _clock = clock;
@@ -369,7 +372,8 @@ public sealed partial class UplinkService : BackgroundService
         var devices = _registry.All;
         var devicesOnline = devices.Count(d => d.Online);
         return online
-            ? new GatewayStatus(_siteId, true, _outbox.PendingCount, _outbox.OldestPendingAt(), devicesOnline, devices.Count - devicesOnline, _version, _clock.GetUtcNow())
+            ? new GatewayStatus(_siteId, true, _outbox.PendingCount, _outbox.OldestPendingAt(), devicesOnline, devices.Count - devicesOnline, _version, _clock.GetUtcNow(),
+                _counters.Violations is { Count: > 0 } violations ? violations : null)
             : new GatewayStatus(_siteId, false, 0, null, 0, 0, _version, _clock.GetUtcNow());
     }
 

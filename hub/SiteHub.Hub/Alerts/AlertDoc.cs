@@ -48,6 +48,18 @@ public sealed record AlertDoc
 
     /// <summary>Whether the rules hold the condition to be standing (whatever a user did with it).</summary>
     public bool Standing { get; init; }
+
+    /// <summary>Security alerts: the site of the gateway involved; <c>null</c> for payroll alerts.</summary>
+    public string? SiteId { get; init; }
+
+    /// <summary>Security alerts: the client refused (a gateway's MQTT client id, or a device serial).</summary>
+    public string? Client { get; init; }
+
+    /// <summary>Security alerts: the last topic (or subscription filter) refused.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>Security alerts: refused attempts so far.</summary>
+    public long? Count { get; init; }
 }
 
 /// <summary>One step of an alert's history.</summary>
@@ -63,4 +75,7 @@ public sealed record AlertEventDoc
     public decimal? Paid { get; init; }
     public int? Days { get; init; }
     public string? Detail { get; init; }
+
+    /// <summary>Security alerts: refused attempts at this step.</summary>
+    public long? Count { get; init; }
 }

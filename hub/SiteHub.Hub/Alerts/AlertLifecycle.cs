@@ -103,6 +103,59 @@ public static class AlertLifecycle
                 History = [.. stored.History, new AlertEventDoc { At = now, Action = "resolved", User = user, Comment = comment }],
             };
 
+    /// <summary>The key of the <c>TOPIC_VIOLATION</c> alert of a client of a site.</summary>
+    public static string ViolationKey(string source, string siteId, string client) => $"{AlertType.TopicViolation.Code()}|{source}|{siteId}|{client}";
+
+    /// <summary>
+    /// <paramref name="added"/> more refused attempts of the report's client. New: raised. Standing:
+    /// updated with the new count (an acknowledged alert stays acknowledged). Resolved by a user:
+    /// raised again. Updates in a row are kept as one history step (the latest count), so a client
+    /// that keeps trying cannot grow the document without bound; every user step stays.
+    /// </summary>
+    public static AlertDoc Violated(AlertDoc? stored, TopicViolationReport report, long added, DateTimeOffset now)
+    {
+        var count = (stored?.Count ?? 0) + added;
+        var who = report.Source == "device" ? $"Device {report.Client} at the site broker of {report.SiteId}" : $"Gateway of site {report.SiteId} (client {report.Client})";
+        var detail = $"{who} tried to {report.Action} '{report.Topic}', not its own topic: refused; {count} refused attempt(s) so far.";
+        var step = new AlertEventDoc { At = now, Action = "raised", Detail = detail, Count = count };
+        if (stored is null)
+        {
+            return new AlertDoc
+            {
+                Key = ViolationKey(report.Source, report.SiteId, report.Client),
+                Type = AlertType.TopicViolation.Code(),
+                Severity = AlertSeverity.High.Code(),
+                SiteId = report.SiteId,
+                Client = report.Client,
+                Topic = report.Topic,
+                Count = count,
+                Detail = detail,
+                Status = AlertStatus.Open,
+                RaisedAt = now,
+                UpdatedAt = now,
+                Standing = true,
+                History = [step],
+            };
+        }
+
+        var reopen = stored.Status == AlertStatus.Resolved;
+        List<AlertEventDoc> history = reopen ? [.. stored.History, step with { Action = "raised again" }]
+            : stored.History is [.. var earlier, { Action: "updated", User: AlertStatus.System }] ? [.. earlier, step with { Action = "updated" }]
+            : [.. stored.History, step with { Action = "updated" }];
+        return stored with
+        {
+            Topic = report.Topic,
+            Count = count,
+            Detail = detail,
+            Status = reopen ? AlertStatus.Open : stored.Status,
+            UpdatedAt = now,
+            ResolvedAt = reopen ? null : stored.ResolvedAt,
+            ResolvedBy = reopen ? null : stored.ResolvedBy,
+            Standing = true,
+            History = history,
+        };
+    }
+
     private static AlertDoc Figures(Alert alert) => new()
     {
         Type = alert.Type.Code(),

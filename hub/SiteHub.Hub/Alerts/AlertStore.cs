@@ -15,6 +15,9 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
 {
     public const string Collection = "alerts";
 
+    /// <summary>The last running total of refused attempts each gateway reported per device.</summary>
+    public const string ViolationTotals = "violation_totals";
+
     /// <summary>Applies, in order and in one transaction, what events and ticks changed; returns the documents written.</summary>
     public IReadOnlyList<AlertDoc> Apply(IReadOnlyList<AlertChanges> changes)
     {
@@ -60,7 +63,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             var written = new List<AlertDoc>();
             var nextId = NextId(alerts);
             var keys = new HashSet<string>(standing.Select(a => a.Key), StringComparer.Ordinal);
-            foreach (var stale in alerts.Find(a => a.Standing).Where(a => !keys.Contains(a.Key)).ToList())
+            foreach (var stale in alerts.Find(a => a.Standing).Where(a => !keys.Contains(a.Key) && !AlertTypes.IsOutsideRules(a.Type)).ToList())
             {
                 Save(alerts, AlertLifecycle.Clears(stale, now), written, ref nextId);
             }
@@ -68,6 +71,54 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             foreach (var alert in standing)
             {
                 Save(alerts, AlertLifecycle.Stands(alerts.FindOne(a => a.Key == alert.Key), alert, now), written, ref nextId);
+            }
+
+            return written;
+        });
+    }
+
+    /// <summary>
+    /// Records refused topic attempts as <c>TOPIC_VIOLATION</c> alerts, one per site and client:
+    /// raised on the first, updated with the count after, raised again after a user resolved it.
+    /// Running totals (<see cref="TopicViolationReport.CountedSince"/>) are turned into new attempts
+    /// against the last total stored, so a status repeated or replayed counts nothing twice.
+    /// </summary>
+    public IReadOnlyList<AlertDoc> RecordViolations(IReadOnlyList<TopicViolationReport> reports)
+    {
+        if (reports.Count == 0)
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow();
+        return database.Write(db =>
+        {
+            var alerts = db.GetCollection<AlertDoc>(Collection);
+            var totals = db.GetCollection<ViolationTotalDoc>(ViolationTotals);
+            var written = new List<AlertDoc>();
+            var nextId = NextId(alerts);
+            foreach (var report in reports)
+            {
+                var added = report.Count;
+                if (report.CountedSince is { } since)
+                {
+                    var id = report.SiteId + "|" + report.Client;
+                    var total = totals.FindById(id);
+                    var sameRun = total is not null && total.SinceTicks == since.UtcTicks;
+                    added = sameRun ? report.Count - total!.Count : report.Count;
+                    if (added > 0)
+                    {
+                        totals.Upsert(new ViolationTotalDoc { Id = id, SinceTicks = since.UtcTicks, Count = report.Count });
+                    }
+                }
+
+                if (added <= 0)
+                {
+                    continue;
+                }
+
+                var key = AlertLifecycle.ViolationKey(report.Source, report.SiteId, report.Client);
+                Save(alerts, AlertLifecycle.Violated(alerts.FindOne(a => a.Key == key), report, added, now), written, ref nextId);
             }
 
             return written;
@@ -134,4 +185,22 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
 
         written.Add(changed);
     }
+}
+
+/// <summary>Refused topic attempts to record.</summary>
+/// <param name="SiteId">The site of the gateway involved.</param>
+/// <param name="Client">Who was refused: a gateway's MQTT client id, or a device serial.</param>
+/// <param name="Source"><c>gateway</c> (at the hub's broker) or <c>device</c> (at the site broker).</param>
+/// <param name="Action">The last attempt: <c>publish</c> or <c>subscribe</c>.</param>
+/// <param name="Topic">The last topic or filter tried.</param>
+/// <param name="Count">New attempts; or, with <paramref name="CountedSince"/>, the reporter's running total since then.</param>
+/// <param name="CountedSince">When the reporter started its running total, or <c>null</c>.</param>
+public sealed record TopicViolationReport(string SiteId, string Client, string Source, string Action, string Topic, long Count, DateTimeOffset? CountedSince = null);
+
+/// <summary>The last running total a gateway reported for one device (<c>{site}|{sn}</c>).</summary>
+public sealed record ViolationTotalDoc
+{
+    [BsonId] public string Id { get; init; } = "";
+    public long SinceTicks { get; init; }
+    public long Count { get; init; }
 }

@@ -24,11 +24,16 @@ public sealed record AlertJsonWithLifecycle(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy,
-    IReadOnlyList<AlertEventJson>? History)
+    IReadOnlyList<AlertEventJson>? History,
+    string? SiteId = null,
+    string? Client = null,
+    string? Topic = null,
+    long? Count = null)
 {
     public static AlertJsonWithLifecycle From(AlertDoc a, bool withHistory = false) => new(
         a.Id, a.Type, a.Severity, a.ProjectId, a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Detail, a.Status, a.RaisedAt, a.UpdatedAt, a.ResolvedAt, a.ResolvedBy,
-        withHistory ? [.. a.History.Select(h => new AlertEventJson(h.At, h.Action, h.User, h.Comment, h.Expected, h.Paid, h.Days, h.Detail))] : null);
+        withHistory ? [.. a.History.Select(h => new AlertEventJson(h.At, h.Action, h.User, h.Comment, h.Expected, h.Paid, h.Days, h.Detail, h.Count))] : null,
+        a.SiteId, a.Client, a.Topic, a.Count);
 }
 
 /// <summary>One step of an alert's history.</summary>
@@ -40,7 +45,8 @@ public sealed record AlertEventJson(
     [property: JsonConverter(typeof(MoneyJsonConverter))] decimal? Expected,
     [property: JsonConverter(typeof(MoneyJsonConverter))] decimal? Paid,
     int? Days,
-    string? Detail);
+    string? Detail,
+    long? Count = null);
 
 /// <summary>The body of <c>POST /api/alerts/{id}/acknowledge</c> and <c>/resolve</c>.</summary>
 public sealed record AlertAction(string? Comment = null);

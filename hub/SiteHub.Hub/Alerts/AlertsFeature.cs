@@ -4,7 +4,7 @@ using SiteHub.Hub.Registry;
 
 namespace SiteHub.Hub.Alerts;
 
-/// <summary>Live reconciliation and alerts: the rules fed by punches, payouts and the clock, the alert store, and their API.</summary>
+/// <summary>Live reconciliation and alerts: the rules fed by punches, payouts and the clock, security alerts (topic violations), the alert store, and their API.</summary>
 public static class AlertsFeature
 {
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
@@ -16,6 +16,8 @@ public static class AlertsFeature
             .Validate(o => o.TickInterval >= TimeSpan.FromSeconds(1) && o.TickInterval <= TimeSpan.FromDays(1), "Alerts:TickInterval must be from 00:00:01 to 1.00:00:00")
             .ValidateOnStart();
         builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<TopicViolations>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<TopicViolations>());
         builder.Services.AddSingleton<RuleSettingsStore>();
         builder.Services.AddSingleton<LiveReconciler>();
         builder.Services.AddHostedService<PunchRulesWorker>();

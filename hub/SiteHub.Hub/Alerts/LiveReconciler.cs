@@ -10,8 +10,9 @@ namespace SiteHub.Hub.Alerts;
 /// The live path of the rules: the same <see cref="ReconciliationLedger"/> and
 /// <see cref="IncrementalReconciler"/> as the bulk <c>reconcile</c>, fed by every punch the hub
 /// commits (through a queue, so acks never wait for the rules), every imported payout and the
-/// clock; what changes is written to the <see cref="AlertStore"/>. A change to the registry
-/// rebuilds the ledger from the stores and syncs the alerts with what it finds.
+/// clock; what changes is written to the <see cref="AlertStore"/>. A change to the registry is
+/// folded in for the projects and workers it names (<see cref="RegistryChanged"/>): the ledger
+/// keeps each person's punches for that, so nothing is replayed from the stores.
 /// </summary>
 /// <remarks>
 /// One lock serialises the engine (it is not thread-safe) and its queries. If writing alerts
@@ -95,7 +96,7 @@ public sealed partial class LiveReconciler
             _settings = _ruleSettings.Effective();
             var projects = _registry.AllProjects().Select(p => p.ToProject()).ToList();
             var roster = _registry.AllWorkers().Select(w => w.ToEntry()).ToList();
-            var ledger = new ReconciliationLedger(projects, roster, _settings);
+            var ledger = new ReconciliationLedger(projects, roster, _settings, followsRegistryChanges: true);
             long seq = 0, count = 0;
             while (true)
             {
@@ -128,6 +129,20 @@ public sealed partial class LiveReconciler
         }
     }
 
+    /// <summary>
+    /// Folds a registry change into the rules: the projects and workers named are read again from
+    /// the registry, and only what they concern is derived again and re-evaluated
+    /// (<see cref="IncrementalReconciler.ChangeRegistry"/>).
+    /// </summary>
+    public void RegistryChanged(IEnumerable<string> projectIds, IEnumerable<string> workerIds) => Run(engine =>
+    {
+        // Read under the lock: of two changes to the same worker racing, the one folded in last
+        // also read the registry last, so the rules never keep an older record.
+        var projects = projectIds.Distinct(StringComparer.Ordinal).Select(_registry.FindProject).OfType<ProjectDoc>().Select(p => p.ToProject()).ToList();
+        var entries = workerIds.Distinct(StringComparer.Ordinal).SelectMany(_registry.EnrolmentsOf).Select(w => w.ToEntry()).ToList();
+        return [engine.ChangeRegistry(projects, entries)];
+    });
+
     /// <summary>Folds in a batch of committed punches taken from the queue.</summary>
     public void AddQueuedPunches(IReadOnlyList<StoredPunch> punches)
     {
@@ -143,11 +158,7 @@ public sealed partial class LiveReconciler
 
     private void AddPunches(IReadOnlyList<StoredPunch> punches) => Run(engine =>
     {
-        var changes = new List<AlertChanges>(punches.Count);
-        foreach (var stored in punches)
-        {
-            changes.Add(engine.AddPunch(GatePunch.From(stored.Punch)));
-        }
+        List<AlertChanges> changes = [engine.AddPunches(punches.Select(stored => GatePunch.From(stored.Punch)))];
 
         if (punches.Count > 0)
         {

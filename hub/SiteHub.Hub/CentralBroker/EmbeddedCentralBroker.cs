@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Ingest;
@@ -24,12 +25,16 @@ namespace SiteHub.Hub.CentralBroker;
 /// intercept, so the gateway's PUBACK follows the hub's commit; the <see cref="BatchAck"/> is then
 /// published on the site's acks topic, to the gateway's persistent session.
 /// </summary>
-/// <remarks>A failed commit closes the gateway's connection without a PUBACK or an ack: it resends.</remarks>
+/// <remarks>
+/// A topic violation is refused, logged, counted and raised as a <c>TOPIC_VIOLATION</c> alert.
+/// A failed commit closes the gateway's connection without a PUBACK or an ack: it resends.
+/// </remarks>
 public sealed partial class EmbeddedCentralBroker(
     IOptions<CentralBrokerOptions> options,
     IOptions<GatewaysOptions> gatewayCredentials,
     UplinkIngest ingest,
     GatewayDirectory gateways,
+    TopicViolations violations,
     ILogger<EmbeddedCentralBroker> logger) : IHostedService, IAsyncDisposable, ICentralBrokerPublisher
 {
     private const string SiteItem = "site";
@@ -114,6 +119,7 @@ public sealed partial class EmbeddedCentralBroker(
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             Interlocked.Increment(ref _violations);
             LogTopicViolation(site ?? args.ClientId, "subscribe", args.TopicFilter.Topic);
+            violations.ReportGateway(site ?? "(none)", args.ClientId, "subscribe", args.TopicFilter.Topic);
         }
 
         return Task.CompletedTask;
@@ -134,6 +140,7 @@ public sealed partial class EmbeddedCentralBroker(
             args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             Interlocked.Increment(ref _violations);
             LogTopicViolation(site, "publish", topic);
+            violations.ReportGateway(site, args.ClientId, "publish", topic);
             return;
         }
 

@@ -42,75 +42,84 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
         var projects = new List<Project>();
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
         var accounts = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (table.Read())
+        foreach (var (line, project) in table.ReadInParallel((ref CsvTableRow row) => ParseProject(ref row)))
         {
-            var ok = true;
-            var id = Required(table, 0, ref ok);
-            var name = Required(table, 1, ref ok);
-            var sites = table[2].Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (sites.Length == 0)
+            if (lines.TryGetValue(project.ProjectId, out var first))
             {
-                ok = Fail(table, 2, "is required");
+                table.Error(line, 0, $"duplicate project '{project.ProjectId}' (first on line {first})");
             }
-
-            var contractor = Required(table, 3, ref ok);
-            var account = Account(table, 4, ref ok);
-            var payDay = 15;
-            if (table[5].Length > 0 && (!int.TryParse(table[5], NumberStyles.None, CultureInfo.InvariantCulture, out payDay) || payDay is < 1 or > 28))
+            else if (accounts.TryGetValue(project.WageAccountHash, out var owner))
             {
-                ok = Fail(table, 5, "must be a day of the month 1-28");
+                table.Error(line, 4, $"is already the wage account of project '{owner}'");
             }
-
-            var zone = defaultTimeZone;
-            if (table[6].Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(table[6], out zone))
+            else
             {
-                ok = Fail(table, 6, $"'{table[6]}' is not an IANA time zone");
-            }
-
-            var tolerance = 0.01m;
-            if (table[7].Length > 0 && (!decimal.TryParse(table[7], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out tolerance) || tolerance >= 1m))
-            {
-                ok = Fail(table, 7, "must be a fraction from 0 to below 1 (0.01 = 1%)");
-            }
-
-            int? silentDays = null;
-            if (table.Has(8) && table[8].Length > 0)
-            {
-                silentDays = int.TryParse(table[8], NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= 366 ? days : null;
-                ok = silentDays is not null || Fail(table, 8, "must be a number of days 1-366");
-            }
-
-            decimal? cap = null;
-            if (table.Has(9) && table[9].Length > 0)
-            {
-                cap = Money(table, 9, ref ok);
-            }
-
-            if (ok && lines.TryGetValue(id, out var first))
-            {
-                ok = Fail(table, 0, $"duplicate project '{id}' (first on line {first})");
-            }
-
-            if (ok && account is not null && accounts.TryGetValue(account.Value.Hash, out var owner))
-            {
-                ok = Fail(table, 4, $"is already the wage account of project '{owner}'");
-            }
-
-            if (ok)
-            {
-                lines[id] = table.Line;
-                accounts[account!.Value.Hash] = id;
-                projects.Add(new Project(id, name, sites, contractor, account.Value.Hash, account.Value.Masked, payDay, zone!, tolerance, silentDays, cap));
+                lines[project.ProjectId] = line;
+                accounts[project.WageAccountHash] = project.ProjectId;
+                projects.Add(project);
             }
         }
 
         return projects;
     }
 
+    private (long Line, Project Project) ParseProject(ref CsvTableRow row)
+    {
+        var ok = true;
+        var id = Required(ref row, 0, ref ok);
+        var name = Required(ref row, 1, ref ok);
+        var sites = row[2].Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (sites.Length == 0)
+        {
+            ok = Fail(ref row, 2, "is required");
+        }
+        else if (sites.FirstOrDefault(s => !TopicSafeId.IsValid(s)) is { } badSite)
+        {
+            // A site id is part of MQTT topics: one with '+', '#' or '/' would break every site's roster publishing.
+            ok = Fail(ref row, 2, $"'{badSite}' is not a site id (1-64 letters, digits, '-', '_' or '.')");
+        }
+
+        var contractor = Required(ref row, 3, ref ok);
+        var account = Account(ref row, 4, ref ok);
+        var payDay = 15;
+        if (row[5].Length > 0 && (!int.TryParse(row[5], NumberStyles.None, CultureInfo.InvariantCulture, out payDay) || payDay is < 1 or > 28))
+        {
+            ok = Fail(ref row, 5, "must be a day of the month 1-28");
+        }
+
+        var zone = defaultTimeZone;
+        if (row[6].Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(row[6], out zone))
+        {
+            ok = Fail(ref row, 6, $"'{row[6]}' is not an IANA time zone");
+        }
+
+        var tolerance = 0.01m;
+        if (row[7].Length > 0 && (!decimal.TryParse(row[7], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out tolerance) || tolerance >= 1m))
+        {
+            ok = Fail(ref row, 7, "must be a fraction from 0 to below 1 (0.01 = 1%)");
+        }
+
+        int? silentDays = null;
+        if (row.Has(8) && row[8].Length > 0)
+        {
+            silentDays = int.TryParse(row[8], NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= 366 ? days : null;
+            ok = silentDays is not null || Fail(ref row, 8, "must be a number of days 1-366");
+        }
+
+        decimal? cap = null;
+        if (row.Has(9) && row[9].Length > 0)
+        {
+            cap = Money(ref row, 9, ref ok);
+        }
+
+        return (row.Line, ok ? new Project(id, name, sites, contractor, account!.Value.Hash, account.Value.Masked, payDay, zone!, tolerance, silentDays, cap) : null!);
+    }
+
     /// <summary>Reads <c>roster.csv</c> against the known <paramref name="projects"/>.</summary>
     /// <remarks>
     /// A worker may appear once per project. A worker id keeps one ID number, and an ID number
-    /// one worker id: a row that contradicts an earlier one is an error.
+    /// one worker id: a row that contradicts an earlier one is an error. Rows are checked and
+    /// their numbers hashed on both cores; the checks across rows run in file order.
     /// </remarks>
     public IReadOnlyList<RosterEntry> ReadRoster(Stream stream, string file, IReadOnlyDictionary<string, Project> projects, ICollection<ImportError> errors)
     {
@@ -119,108 +128,180 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
         var seen = new HashSet<(string, string)>();
         var idOfWorker = new Dictionary<string, string>(StringComparer.Ordinal);
         var workerOfId = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (table.Read())
+        foreach (var (line, entry) in table.ReadInParallel((ref CsvTableRow row) => ParseRosterEntry(ref row, projects)))
         {
-            var ok = true;
-            var workerId = Required(table, 0, ref ok);
-            var name = Required(table, 1, ref ok);
-            string? idHash = null;
-            if (ResidentIdNumber.Validate(table[2], today) is { } reason)
+            if (!seen.Add((entry.WorkerId, entry.ProjectId)))
             {
-                ok = Fail(table, 2, reason);
+                table.Error(line, 0, $"worker '{entry.WorkerId}' is already on the roster of '{entry.ProjectId}'");
+            }
+            else if (idOfWorker.TryGetValue(entry.WorkerId, out var knownId) && knownId != entry.IdNumberHash)
+            {
+                table.Error(line, 2, $"differs from the ID number of worker '{entry.WorkerId}' on an earlier row");
+            }
+            else if (workerOfId.TryGetValue(entry.IdNumberHash, out var knownWorker) && knownWorker != entry.WorkerId)
+            {
+                table.Error(line, 2, $"is already registered to worker '{knownWorker}'");
             }
             else
             {
-                idHash = hasher.IdNumber(table[2]);
-            }
-
-            var projectId = Required(table, 3, ref ok);
-            if (projectId.Length > 0 && !projects.ContainsKey(projectId))
-            {
-                ok = Fail(table, 3, $"unknown project '{projectId}'");
-            }
-
-            var account = Account(table, 6, ref ok);
-            var wageType = table[7].ToUpperInvariant() switch
-            {
-                "DAY" => WageType.Day,
-                "MONTH" => WageType.Month,
-                _ => (WageType?)null,
-            };
-            if (wageType is null)
-            {
-                ok = Fail(table, 7, "must be 'day' or 'month'");
-            }
-
-            var rate = Money(table, 8, ref ok);
-            var start = Date(table, 9, required: true, ref ok);
-            var end = Date(table, 10, required: false, ref ok);
-            if (start is not null && end is not null && end < start)
-            {
-                ok = Fail(table, 10, "is before start_date");
-            }
-
-            if (ok && !seen.Add((workerId, projectId)))
-            {
-                ok = Fail(table, 0, $"worker '{workerId}' is already on the roster of '{projectId}'");
-            }
-
-            if (ok && idOfWorker.TryGetValue(workerId, out var knownId) && knownId != idHash)
-            {
-                ok = Fail(table, 2, $"differs from the ID number of worker '{workerId}' on an earlier row");
-            }
-
-            if (ok && workerOfId.TryGetValue(idHash!, out var knownWorker) && knownWorker != workerId)
-            {
-                ok = Fail(table, 2, $"is already registered to worker '{knownWorker}'");
-            }
-
-            if (ok)
-            {
-                idOfWorker[workerId] = idHash!;
-                workerOfId[idHash!] = workerId;
-                roster.Add(new RosterEntry(workerId, name, idHash!, Masking.IdNumber(table[2]), projectId, table[4], table[5],
-                    account!.Value.Hash, account.Value.Masked, wageType!.Value, rate!.Value, start!.Value, end));
+                idOfWorker[entry.WorkerId] = entry.IdNumberHash;
+                workerOfId[entry.IdNumberHash] = entry.WorkerId;
+                roster.Add(entry);
             }
         }
 
         return roster;
     }
 
+    private (long Line, RosterEntry Entry) ParseRosterEntry(ref CsvTableRow row, IReadOnlyDictionary<string, Project> projects)
+    {
+        var ok = true;
+        var workerId = Required(ref row, 0, ref ok);
+        var name = Required(ref row, 1, ref ok);
+        string? idHash = null;
+        var idNumber = row[2];
+        if (ResidentIdNumber.Validate(idNumber, today) is { } reason)
+        {
+            ok = Fail(ref row, 2, reason);
+        }
+        else
+        {
+            idHash = hasher.IdNumber(idNumber);
+        }
+
+        var projectId = Required(ref row, 3, ref ok);
+        if (projectId.Length > 0 && !projects.ContainsKey(projectId))
+        {
+            ok = Fail(ref row, 3, $"unknown project '{projectId}'");
+        }
+
+        var account = Account(ref row, 6, ref ok);
+        var wageType = row[7].ToUpperInvariant() switch
+        {
+            "DAY" => WageType.Day,
+            "MONTH" => WageType.Month,
+            _ => (WageType?)null,
+        };
+        if (wageType is null)
+        {
+            ok = Fail(ref row, 7, "must be 'day' or 'month'");
+        }
+
+        var rate = Money(ref row, 8, ref ok);
+        var start = Date(ref row, 9, required: true, ref ok);
+        var end = Date(ref row, 10, required: false, ref ok);
+        if (start is not null && end is not null && end < start)
+        {
+            ok = Fail(ref row, 10, "is before start_date");
+        }
+
+        return (row.Line, ok
+            ? new RosterEntry(workerId, name, idHash!, Masking.IdNumber(idNumber), projectId, row[4], row[5],
+                account!.Value.Hash, account.Value.Masked, wageType!.Value, rate!.Value, start!.Value, end)
+            : null!);
+    }
+
     /// <summary>Reads <c>punches.csv</c> as it goes (the file may hold tens of millions of rows).</summary>
     /// <remarks>Repeated event ids are not reported: a punch counted twice changes no attendance.</remarks>
-    public IEnumerable<GatePunch> ReadPunches(Stream stream, string file, ICollection<ImportError> errors)
+    public IEnumerable<GatePunch> ReadPunches(Stream stream, string file, ICollection<ImportError> errors) =>
+        ReadPunches(stream, file, errors, static (in PunchFields punch) => new GatePunch(punch.SiteId.ToString(), punch.PersonId.ToString(), punch.Direction, punch.OccurredAt));
+
+    /// <summary>
+    /// Reads <c>punches.csv</c> as it goes, handing each good row to <paramref name="project"/>
+    /// on the reading threads (several at once) and returning what it makes, in file order.
+    /// </summary>
+    /// <remarks>
+    /// The bulk path matches punches to the registry in <paramref name="project"/>, straight from
+    /// the fields, so that tens of millions of rows cost no string each and use both cores.
+    /// </remarks>
+    public IEnumerable<T> ReadPunches<T>(Stream stream, string file, ICollection<ImportError> errors, PunchProjection<T> project)
     {
         using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        while (table.Read())
+        foreach (var (ok, value) in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project)))
         {
-            var ok = true;
-            Required(table, 0, ref ok);
-            var site = Required(table, 1, ref ok);
-            var person = Required(table, 3, ref ok);
-            var direction = table[4].ToUpperInvariant() switch
+            if (ok)
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private const int FieldBuffer = 128;
+
+    private static (bool Ok, T Value) ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
+    {
+        // Event id, direction and time are read from the field's bytes when they are plain ASCII
+        // (nearly always); other text is decoded and read exactly as before.
+        var ok = true;
+        Span<char> siteBuffer = stackalloc char[FieldBuffer];
+        Span<char> personBuffer = stackalloc char[FieldBuffer];
+        Span<char> buffer = stackalloc char[FieldBuffer];
+        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : Field(ref row, 0, buffer).IsEmpty)
+        {
+            ok = Fail(ref row, 0, "is required");
+        }
+
+        var site = RequiredSpan(ref row, 1, Field(ref row, 1, siteBuffer), ref ok);
+        var person = RequiredSpan(ref row, 3, Field(ref row, 3, personBuffer), ref ok);
+        var direction = row.TryGetAsciiTrimmed(4, out var directionBytes) && Ascii.IsValid(directionBytes)
+            ? ParseDirection(directionBytes)
+            : ParseDirection(Field(ref row, 4, buffer));
+        if (direction is null)
+        {
+            ok = Fail(ref row, 4, "must be in, out or unknown");
+        }
+
+        DateTimeOffset at = default;
+        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !IsoTimestamp.TryParse(timeBytes, out at))
+        {
+            var time = Field(ref row, 5, buffer);
+            if (!HasOffset(time) || !(IsoTimestamp.TryParse(time, out at) || DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)))
+            {
+                ok = Fail(ref row, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
+            }
+        }
+
+        return ok ? (true, project(new PunchFields(site, person, direction!.Value, at))) : (false, default!);
+    }
+
+    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
+        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
+            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
+            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
+            : null;
+
+    private static ReadOnlySpan<char> Field(ref CsvTableRow row, int column, Span<char> buffer) =>
+        row.TryGetChars(column, buffer, out var value) ? value : row[column].AsSpan();
+
+    private static ReadOnlySpan<char> RequiredSpan(ref CsvTableRow row, int column, ReadOnlySpan<char> value, ref bool ok)
+    {
+        if (value.IsEmpty)
+        {
+            ok = Fail(ref row, column, "is required");
+        }
+
+        return value;
+    }
+
+    private static Direction? ParseDirection(ReadOnlySpan<char> text)
+    {
+        // ToUpperInvariant maps a few letters outside ASCII onto ASCII ones (ı to I): only ASCII
+        // text takes the comparison without a string, the rest is read as it always was.
+        if (!Ascii.IsValid(text))
+        {
+            return text.ToString().ToUpperInvariant() switch
             {
                 "IN" => Direction.In,
                 "OUT" => Direction.Out,
                 "UNKNOWN" or "" => Direction.Unknown,
-                _ => (Direction?)null,
+                _ => null,
             };
-            if (direction is null)
-            {
-                ok = Fail(table, 4, "must be in, out or unknown");
-            }
-
-            DateTimeOffset at = default;
-            if (!HasOffset(table[5]) || !DateTimeOffset.TryParse(table[5], CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
-            {
-                ok = Fail(table, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
-            }
-
-            if (ok)
-            {
-                yield return new GatePunch(site, person, direction!.Value, at);
-            }
         }
+
+        return text.IsEmpty || Ascii.EqualsIgnoreCase(text, "unknown") ? Direction.Unknown
+            : Ascii.EqualsIgnoreCase(text, "in") ? Direction.In
+            : Ascii.EqualsIgnoreCase(text, "out") ? Direction.Out
+            : null;
     }
 
     /// <summary>
@@ -228,110 +309,137 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// layouts) as it goes. A transaction id already in the file, or for which
     /// <paramref name="alreadyImported"/> says yes, is an error: nothing is imported twice.
     /// </summary>
-    /// <remarks>A payee ID number that is not a valid resident ID still imports: it is the bank's record, and it simply matches no worker.</remarks>
+    /// <remarks>
+    /// A payee ID number that is not a valid resident ID still imports: it is the bank's record,
+    /// and it simply matches no worker. Rows are checked and their numbers hashed on both cores;
+    /// the checks across rows (and <paramref name="alreadyImported"/>) run in file order on the caller's thread.
+    /// </remarks>
     public IEnumerable<Payout> ReadPayouts(Stream stream, string file, ICollection<ImportError> errors, Func<string, bool>? alreadyImported = null)
     {
-        var mapping = options.Payouts;
-        using var table = CsvTable.Open(stream, file, PayoutColumns, [], mapping, DeclaredEncoding, errors);
+        using var table = CsvTable.Open(stream, file, PayoutColumns, [], options.Payouts, DeclaredEncoding, errors);
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (table.Read())
+        foreach (var (line, payout) in table.ReadInParallel((ref CsvTableRow row) => ParsePayout(ref row)))
         {
-            var ok = true;
-            var txn = Required(table, 0, ref ok);
-            var payer = Account(table, 1, ref ok);
-            var payeeName = Required(table, 2, ref ok);
-            var payeeId = table[3].Length == 0 ? null : table[3];
-            var payee = Account(table, 4, ref ok);
-            var amount = Money(table, 5, ref ok);
-            if (!YearMonth.TryParse(table[6], out var month))
+            if (lines.TryGetValue(payout.TxnId, out var first))
             {
-                ok = Fail(table, 6, "must be a month YYYY-MM");
+                table.Error(line, 0, $"duplicate txn_id '{payout.TxnId}' (first on line {first})");
             }
-
-            var paidAt = Timestamp(table, 7, ref ok);
-            var statusText = mapping.Values.GetValueOrDefault(table[8]) ?? table[8];
-            var status = statusText.ToUpperInvariant() switch
+            else if (alreadyImported?.Invoke(payout.TxnId) == true)
             {
-                "SUCCESS" => PayoutStatus.Success,
-                "FAILED" => PayoutStatus.Failed,
-                _ => (PayoutStatus?)null,
-            };
-            if (status is null)
-            {
-                ok = Fail(table, 8, "must be SUCCESS or FAILED");
+                table.Error(line, 0, $"txn_id '{payout.TxnId}' was imported before");
             }
-
-            if (ok && lines.TryGetValue(txn, out var first))
+            else
             {
-                ok = Fail(table, 0, $"duplicate txn_id '{txn}' (first on line {first})");
-            }
-            else if (ok && alreadyImported?.Invoke(txn) == true)
-            {
-                ok = Fail(table, 0, $"txn_id '{txn}' was imported before");
-            }
-
-            if (ok)
-            {
-                lines[txn] = table.Line;
-                yield return new Payout(txn, payer!.Value.Hash, payer.Value.Masked, payeeName,
-                    payeeId is null ? null : hasher.IdNumber(payeeId), payeeId is null ? null : Masking.IdNumber(payeeId),
-                    payee!.Value.Hash, payee.Value.Masked, amount!.Value, month, paidAt!.Value, status!.Value);
+                lines[payout.TxnId] = line;
+                yield return payout;
             }
         }
     }
 
-    private static bool Fail(CsvTable table, int column, string reason)
+    private (long Line, Payout Payout) ParsePayout(ref CsvTableRow row)
     {
-        table.Error(column, reason);
+        var mapping = options.Payouts;
+        var ok = true;
+        var txn = Required(ref row, 0, ref ok);
+        var payer = Account(ref row, 1, ref ok, repeats: true);
+        var payeeName = Required(ref row, 2, ref ok);
+        var payeeId = row[3].Length == 0 ? null : row[3];
+        var payee = Account(ref row, 4, ref ok);
+        var amount = Money(ref row, 5, ref ok);
+        if (!YearMonth.TryParse(row[6], out var month))
+        {
+            ok = Fail(ref row, 6, "must be a month YYYY-MM");
+        }
+
+        var paidAt = Timestamp(ref row, 7, ref ok);
+        var statusText = mapping.Values.GetValueOrDefault(row[8]) ?? row[8];
+        var status = statusText.ToUpperInvariant() switch
+        {
+            "SUCCESS" => PayoutStatus.Success,
+            "FAILED" => PayoutStatus.Failed,
+            _ => (PayoutStatus?)null,
+        };
+        if (status is null)
+        {
+            ok = Fail(ref row, 8, "must be SUCCESS or FAILED");
+        }
+
+        return (row.Line, ok
+            ? new Payout(txn, payer!.Value.Hash, payer.Value.Masked, payeeName,
+                payeeId is null ? null : hasher.IdNumber(payeeId), payeeId is null ? null : Masking.IdNumber(payeeId),
+                payee!.Value.Hash, payee.Value.Masked, amount!.Value, month, paidAt!.Value, status!.Value)
+            : null!);
+    }
+
+    private static bool Fail(ref CsvTableRow row, int column, string reason)
+    {
+        row.Error(column, reason);
         return false;
     }
 
-    private static string Required(CsvTable table, int column, ref bool ok)
+    private static string Required(ref CsvTableRow row, int column, ref bool ok)
     {
-        var value = table[column];
+        var value = row[column];
         if (value.Length == 0)
         {
-            ok = Fail(table, column, "is required");
+            ok = Fail(ref row, column, "is required");
         }
 
         return value;
     }
 
-    private (string Hash, string Masked)? Account(CsvTable table, int column, ref bool ok)
+    private (string Hash, string Masked)? Account(ref CsvTableRow row, int column, ref bool ok, bool repeats = false)
     {
-        var value = KeyedHasher.NormalizeAccount(table[column]);
-        if (value.Length is < 8 or > 32 || !value.All(char.IsAsciiDigit))
+        var value = KeyedHasher.NormalizeAccount(row[column]);
+        if (value.Length is < 8 or > 32 || value.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
-            ok = Fail(table, column, "must be a bank account number of 8-32 digits");
+            ok = Fail(ref row, column, "must be a bank account number of 8-32 digits");
             return null;
         }
 
-        return (hasher.BankAccount(value), Masking.BankAccount(value));
+        // A bank file pays from a few wage accounts on every row: their hashes are kept rather
+        // than computed a million times (bounded, so a file of all-different payers cannot grow it).
+        if (repeats && _accounts.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        var account = (hasher.BankAccount(value), Masking.BankAccount(value));
+        if (repeats && _accounts.Count < MaxCachedAccounts)
+        {
+            _accounts.TryAdd(value, account);
+        }
+
+        return account;
     }
 
+    private const int MaxCachedAccounts = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Hash, string Masked)> _accounts = new(StringComparer.Ordinal);
+
     // Money is yuan with at most two decimals: no sign, no thousands separators, no exponent.
-    private static decimal? Money(CsvTable table, int column, ref bool ok)
+    private static decimal? Money(ref CsvTableRow row, int column, ref bool ok)
     {
-        var text = table[column];
+        var text = row[column];
         if (text.StartsWith('-'))
         {
-            ok = Fail(table, column, "must not be negative");
+            ok = Fail(ref row, column, "must not be negative");
             return null;
         }
 
         var point = text.IndexOf('.', StringComparison.Ordinal);
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || (point >= 0 && text.Length - point - 1 is < 1 or > 2))
         {
-            ok = Fail(table, column, "must be an amount in yuan with at most two decimals (1234.50)");
+            ok = Fail(ref row, column, "must be an amount in yuan with at most two decimals (1234.50)");
             return null;
         }
 
         return value;
     }
 
-    private static DateOnly? Date(CsvTable table, int column, bool required, ref bool ok)
+    private static DateOnly? Date(ref CsvTableRow row, int column, bool required, ref bool ok)
     {
-        var text = table[column];
+        var text = row[column];
         if (text.Length == 0 && !required)
         {
             return null;
@@ -342,17 +450,17 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
             return date;
         }
 
-        ok = Fail(table, column, "must be a date YYYY-MM-DD");
+        ok = Fail(ref row, column, "must be a date YYYY-MM-DD");
         return null;
     }
 
     private static readonly string[] LocalFormats =
         ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
 
-    private static BankTimestamp? Timestamp(CsvTable table, int column, ref bool ok)
+    private static BankTimestamp? Timestamp(ref CsvTableRow row, int column, ref bool ok)
     {
-        var text = table[column];
-        if (HasOffset(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        var text = row[column];
+        if (HasOffset(text) && (IsoTimestamp.TryParse(text, out var instant) || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)))
         {
             return new BankTimestamp(instant.DateTime, instant.Offset);
         }
@@ -362,10 +470,25 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
             return new BankTimestamp(local, null);
         }
 
-        ok = Fail(table, column, "must be an ISO 8601 date, or date and time (with or without offset)");
+        ok = Fail(ref row, column, "must be an ISO 8601 date, or date and time (with or without offset)");
         return null;
     }
 
-    private static bool HasOffset(string text) =>
+    private static bool HasOffset(ReadOnlySpan<char> text) =>
         text.Length > 10 && (text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 16 && text[^6] is '+' or '-' && text[^3] == ':'));
 }
+
+/// <summary>The fields of a good <c>punches.csv</c> row, valid only during the call they are given to.</summary>
+public readonly ref struct PunchFields(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+{
+    public ReadOnlySpan<char> SiteId { get; } = siteId;
+
+    public ReadOnlySpan<char> PersonId { get; } = personId;
+
+    public Direction Direction { get; } = direction;
+
+    public DateTimeOffset OccurredAt { get; } = occurredAt;
+}
+
+/// <summary>Makes what the caller keeps of a punch row (see <see cref="CsvImporter.ReadPunches{T}"/>); called on several threads at once.</summary>
+public delegate T PunchProjection<T>(in PunchFields punch);

@@ -95,11 +95,55 @@ internal sealed class CsvTable : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Reads the remaining rows with <paramref name="parse"/> on both cores (CsvHelper's parallel
+    /// enumeration) and returns the values of the rows it accepted, in file order. The row errors
+    /// are added to the table's error list in file order too, as <see cref="Read"/> would add them.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="parse"/> runs on several threads at once: it must only read shared state.
+    /// A row whose field count differs from the header's never reaches it.
+    /// </remarks>
+    public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse)
+    {
+        var rows = _reader.ParallelEnumerate(reader =>
+        {
+            var row = new CsvTableRow(reader, this);
+            if (reader.FieldCount != _headerCount)
+            {
+                row.Error(null, $"has {reader.FieldCount} fields, the header has {_headerCount}");
+                return new ParsedRow<T>(default!, row.Errors);
+            }
+
+            var value = parse(ref row);
+            return new ParsedRow<T>(value, row.Errors);
+        }, Math.Max(2, Environment.ProcessorCount));
+        foreach (var row in rows)
+        {
+            if (row.Errors is null)
+            {
+                yield return row.Value;
+                continue;
+            }
+
+            foreach (var error in row.Errors)
+            {
+                _errors.Add(error);
+            }
+        }
+    }
+
+    /// <summary>The index into the file's fields of <paramref name="column"/> (index into the caller's columns), or -1.</summary>
+    internal int FieldIndex(int column) => _index[column];
+
     /// <summary>Whether the file has the column (optional columns may be absent).</summary>
     public bool Has(int column) => _index[column] >= 0;
 
     /// <summary>The field of <paramref name="column"/> (index into the caller's columns), trimmed; "" when the file lacks the column.</summary>
     public string this[int column] => _index[column] < 0 ? "" : _reader.GetString(_index[column]).Trim();
+
+    /// <summary>Reports a problem with the row that starts on <paramref name="line"/> (found by a check across rows).</summary>
+    public void Error(long line, int? column, string reason) => _errors.Add(new ImportError(File, line, column is { } c ? Columns[c] : null, reason));
 
     /// <summary>Reports a problem with the current row.</summary>
     public void Error(int? column, string reason) => _errors.Add(new ImportError(File, Line, column is { } c ? Columns[c] : null, reason));
@@ -119,4 +163,82 @@ internal sealed class CsvTable : IDisposable
 
         return -1;
     }
+}
+
+/// <summary>Parses one row for <see cref="CsvTable.ReadInParallel"/>; reports problems with <see cref="CsvTableRow.Error"/>.</summary>
+internal delegate T CsvRowParser<T>(ref CsvTableRow row);
+
+/// <summary>The value of a row, or the errors that rejected it (<c>null</c> when there were none).</summary>
+internal readonly record struct ParsedRow<T>(T Value, List<ImportError>? Errors);
+
+/// <summary>
+/// One row seen by a parallel worker: its fields as trimmed text or UTF-8 bytes, valid only during
+/// the parse call, and the errors found in it (collected here, added to the file's list in file order).
+/// </summary>
+internal struct CsvTableRow
+{
+    private readonly CsvReader _reader;
+    private readonly CsvTable _table;
+
+    public CsvTableRow(CsvReader reader, CsvTable table)
+    {
+        _reader = reader;
+        _table = table;
+    }
+
+    /// <summary>The errors of the row; <c>null</c> while there are none (most rows allocate nothing).</summary>
+    public List<ImportError>? Errors { get; private set; }
+
+    /// <summary>Whether no error was reported for the row.</summary>
+    public readonly bool Ok => Errors is null;
+
+    /// <summary>The line the row starts on.</summary>
+    public readonly long Line => _reader.LineNumber;
+
+    /// <summary>Whether the file has the column (optional columns may be absent).</summary>
+    public readonly bool Has(int column) => _table.FieldIndex(column) >= 0;
+
+    /// <summary>The field as <see cref="CsvTable"/>'s indexer gives it: a string, trimmed; "" when the file lacks the column.</summary>
+    public readonly string this[int column] => _table.FieldIndex(column) < 0 ? "" : _reader.GetString(_table.FieldIndex(column)).Trim();
+
+    /// <summary>
+    /// The field trimmed (as <see cref="string.Trim()"/> would) into <paramref name="buffer"/> without a string, or
+    /// <c>false</c> when it does not fit (the caller then uses the indexer).
+    /// </summary>
+    public readonly bool TryGetChars(int column, Span<char> buffer, out ReadOnlySpan<char> value)
+    {
+        var index = _table.FieldIndex(column);
+        if (index < 0)
+        {
+            value = [];
+            return true;
+        }
+
+        var bytes = _reader.GetSpan(index);
+        if (bytes.Length > buffer.Length)
+        {
+            value = default;
+            return false;
+        }
+
+        // The reader hands over UTF-8 only (other encodings are transcoded, and the file was checked to decode).
+        var count = Encoding.UTF8.GetChars(bytes, buffer);
+        value = buffer[..count].Trim();
+        return true;
+    }
+
+    /// <summary>
+    /// The field's UTF-8 bytes without the ASCII white space around them, or <c>false</c> when
+    /// they start or end outside ASCII (where <see cref="string.Trim()"/> might remove more).
+    /// </summary>
+    public readonly bool TryGetAsciiTrimmed(int column, out ReadOnlySpan<byte> value)
+    {
+        var index = _table.FieldIndex(column);
+        value = index < 0 ? [] : _reader.GetSpan(index).Trim(" \t\n\v\f\r"u8);
+        return value.IsEmpty || (value[0] < 0x80 && value[^1] < 0x80);
+    }
+
+    /// <summary>Reports a problem with the row (column = index into the caller's columns).</summary>
+    public void Error(int? column, string reason) =>
+        (Errors ??= []).Add(new ImportError(_table.File, Line, column is { } c ? _table.Columns[c] : null, reason));
 }

@@ -109,7 +109,7 @@ public sealed partial class ImportService(
 
         registry.UpsertProjects(projects);
         var id = Record(entry, projects.Count, errors, []);
-        live.Rebuild();
+        live.RegistryChanged(projects.Select(p => p.ProjectId), []);
         return new ImportOutcome(id, projects.Count, SkippedRows(errors), errors, null);
     }
 
@@ -140,7 +140,7 @@ public sealed partial class ImportService(
 
         registry.UpsertWorkers(roster);
         var id = Record(entry, roster.Count, errors, []);
-        live.Rebuild();
+        live.RegistryChanged([], roster.Select(e => e.WorkerId));
         return new ImportOutcome(id, roster.Count, SkippedRows(errors), errors, null);
     }
 

@@ -13,19 +13,21 @@ public static class IngestFeature
 
     public static IEndpointRouteBuilder MapPunchesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/punches", (PunchStore store, string? site, string? person, string? from, string? to, int? limit) =>
+        // limit is read as text: a bound int? would answer "limit=abc" with an empty 400 that names nothing.
+        app.MapGet("/api/punches", (PunchStore store, string? site, string? person, string? from, string? to, string? limit) =>
         {
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var fromTime = ParseTime(from, "from", errors);
             var toTime = ParseTime(to, "to", errors);
-            if (limit is < 1 or > 100_000)
+            var count = 1000;
+            if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > 100_000))
             {
                 errors["limit"] = ["must be 1-100000"];
             }
 
             return errors.Count > 0
                 ? Results.ValidationProblem(errors)
-                : Results.Ok(store.Query(site, person, fromTime, toTime, limit ?? 1000));
+                : Results.Ok(store.Query(site, person, fromTime, toTime, count));
         });
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SiteHub.Hub.Alerts;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Telemetry;
 using SiteHub.Protocols;
@@ -9,9 +10,10 @@ namespace SiteHub.Hub.Ingest;
 /// <summary>
 /// Handles what gateways publish, whichever broker carried it: punch batches are stored (deduped,
 /// forced to disk) and answered with the <see cref="BatchAck"/> to publish; statuses update the
-/// gateway directory. Returns null when there is nothing to answer.
+/// gateway directory, and the devices a gateway refused at its site broker raise
+/// <c>TOPIC_VIOLATION</c> alerts. Returns null when there is nothing to answer.
 /// </summary>
-public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gateways, HubMetrics metrics, ILogger<UplinkIngest> logger)
+public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gateways, HubMetrics metrics, TopicViolations violations, ILogger<UplinkIngest> logger)
 {
     /// <summary>Handles a message from site <paramref name="siteId"/> (already authorised for that site's topics).</summary>
     /// <exception cref="Exception">The commit failed: do not ack; the gateway resends.</exception>
@@ -47,6 +49,7 @@ public sealed partial class UplinkIngest(PunchStore store, GatewayDirectory gate
                     if (JsonSerializer.Deserialize(payload.Span, ProtocolsJsonContext.Default.GatewayStatus) is { } status)
                     {
                         gateways.ApplyStatus(siteId, status);
+                        violations.ReportDevices(siteId, status.DeviceViolations);
                     }
                 }
                 catch (JsonException ex)

@@ -1,6 +1,9 @@
 namespace SiteHub.Hub.Reconciliation;
 
-/// <summary>The alert types of the design; <see cref="AlertTypes.Code(AlertType)"/> gives the wire name.</summary>
+/// <summary>
+/// The alert types of the design, and the security alerts the rules do not raise
+/// (<see cref="AlertType.TopicViolation"/>); <see cref="AlertTypes.Code(AlertType)"/> gives the wire name.
+/// </summary>
 public enum AlertType
 {
     Unpaid,
@@ -15,6 +18,12 @@ public enum AlertType
     DeviceOffline,
     GatewayOffline,
     ExcessivePay,
+
+    /// <summary>
+    /// Security, not a payroll rule: a gateway (at the hub's broker) or a device (at a gateway's
+    /// site broker) tried to publish or subscribe outside its own topics and was refused.
+    /// </summary>
+    TopicViolation,
 }
 
 /// <summary>How urgently someone should look.</summary>
@@ -43,12 +52,19 @@ public static class AlertTypes
         AlertType.DeviceOffline => "DEVICE_OFFLINE",
         AlertType.GatewayOffline => "GATEWAY_OFFLINE",
         AlertType.ExcessivePay => "EXCESSIVE_PAY",
+        AlertType.TopicViolation => "TOPIC_VIOLATION",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
     /// <summary>The type of a wire name, or <c>null</c>.</summary>
     public static AlertType? Parse(string code) =>
         Enum.GetValues<AlertType>().Cast<AlertType?>().FirstOrDefault(t => string.Equals(t!.Value.Code(), code, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether alerts of the wire type <paramref name="code"/> are raised by events outside the
+    /// payroll rules (security): the rules' sync never resolves them, only a user does.
+    /// </summary>
+    public static bool IsOutsideRules(string code) => string.Equals(code, "TOPIC_VIOLATION", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The wire name of a severity: <c>low</c>, <c>medium</c>, <c>high</c>.</summary>
     public static string Code(this AlertSeverity severity) => severity switch

@@ -1,3 +1,5 @@
+using SiteHub.Hub.Registry;
+
 namespace SiteHub.Hub.Reconciliation;
 
 /// <summary>What one event or clock tick changed in the standing alerts.</summary>
@@ -51,8 +53,41 @@ public sealed class IncrementalReconciler
     /// <summary>Folds in a punch and re-evaluates what it touched.</summary>
     public AlertChanges AddPunch(GatePunch punch) => Apply(_ledger.AddPunch(punch));
 
+    /// <summary>
+    /// Folds in a batch of punches and re-evaluates each scope they touched once: a gateway's
+    /// batch is mostly one site, whose project would otherwise be evaluated for every punch.
+    /// </summary>
+    /// <returns>The changes from the standing alerts before the batch to those after it.</returns>
+    public AlertChanges AddPunches(IEnumerable<GatePunch> punches)
+    {
+        var touches = new List<Touch>();
+        foreach (var punch in punches)
+        {
+            _ledger.AddPunch(punch, touches);
+        }
+
+        return Apply(touches);
+    }
+
     /// <summary>Folds in a payout and re-evaluates what it touched.</summary>
     public AlertChanges AddPayout(Payout payout) => Apply(_ledger.AddPayout(payout));
+
+    /// <summary>
+    /// Adds or replaces projects and roster entries and re-evaluates the scopes the change
+    /// concerns (see <see cref="ReconciliationLedger.ChangeRegistry"/>), not every scope.
+    /// </summary>
+    public AlertChanges ChangeRegistry(IReadOnlyCollection<Project> projects, IReadOnlyCollection<RosterEntry> entries)
+    {
+        var touches = _ledger.ChangeRegistry(projects, entries);
+
+        // A changed pay day moves due dates: the scopes touched are scheduled again.
+        foreach (var touch in touches)
+        {
+            _dueScheduled.Remove(touch.Scope);
+        }
+
+        return Apply(touches);
+    }
 
     /// <summary>Moves the clock to <paramref name="asOf"/> (never back): due dates crossed, events that became visible, silent days.</summary>
     public AlertChanges AdvanceTo(DateOnly asOf)

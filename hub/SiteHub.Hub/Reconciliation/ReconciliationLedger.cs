@@ -20,28 +20,39 @@ namespace SiteHub.Hub.Reconciliation;
 /// last-out are idempotent); a payout's transaction id is added once. Not thread-safe: one writer,
 /// or readers only (the bulk path evaluates in parallel after loading).
 /// </remarks>
-public sealed class ReconciliationLedger
+public sealed partial class ReconciliationLedger
 {
     private readonly ReconciliationSettings _settings;
     private readonly Dictionary<string, Project> _projects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Project[]> _projectsBySite = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProjectState> _projectStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProjectState[]> _projectsBySite = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Project> _projectByWageAccount = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RosterEntry[]> _enrolments = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<RosterEntry>> _rosterByProject = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkerState> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _workerByIdHash = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _workerByAccountHash = new(StringComparer.Ordinal);
     private readonly Dictionary<Scope, WorkerMonth> _workerMonths = [];
     private readonly Dictionary<Scope, List<LinkedPayout>> _payeeMonths = [];
-    private readonly Dictionary<string, HashSet<int>> _punchDays = new(StringComparer.Ordinal);
     private readonly Dictionary<Scope, uint> _unregistered = [];
     private readonly HashSet<string> _txnIds = new(StringComparer.Ordinal);
+    private readonly ChangeIndex? _changes;
+
+    // Span lookups let the bulk path match a punch's site and person straight from the CSV
+    // buffer, on the reading threads, without a string per field.
+    private readonly Dictionary<string, ProjectState[]>.AlternateLookup<ReadOnlySpan<char>> _projectsBySiteSpan;
+    private readonly Dictionary<string, WorkerState>.AlternateLookup<ReadOnlySpan<char>> _workersSpan;
 
     /// <param name="projects">The projects (ids unique; the first of a duplicate wins).</param>
     /// <param name="roster">The roster entries (one per worker and project).</param>
     /// <param name="settings">Defaults of the per-project thresholds.</param>
-    public ReconciliationLedger(IEnumerable<Project> projects, IEnumerable<RosterEntry> roster, ReconciliationSettings settings)
+    /// <param name="followsRegistryChanges">
+    /// Whether <see cref="ChangeRegistry"/> will be called: the ledger then also keeps each
+    /// person's punches and indexes its scopes and payouts by worker, project and number, so that a
+    /// change is re-derived for what it concerns only. The bulk path, whose registry never changes, does not.
+    /// </param>
+    public ReconciliationLedger(IEnumerable<Project> projects, IEnumerable<RosterEntry> roster, ReconciliationSettings settings, bool followsRegistryChanges = false)
     {
         _settings = settings;
+        _changes = followsRegistryChanges ? new ChangeIndex() : null;
         foreach (var project in projects.OrderBy(p => p.ProjectId, StringComparer.Ordinal))
         {
             if (!_projects.TryAdd(project.ProjectId, project))
@@ -50,88 +61,131 @@ public sealed class ReconciliationLedger
             }
 
             _projectByWageAccount.TryAdd(project.WageAccountHash, project);
-            _rosterByProject[project.ProjectId] = [];
-            _punchDays[project.ProjectId] = [];
+            var state = new ProjectState(project);
+            _projectStates[project.ProjectId] = state;
             foreach (var site in project.SiteIds)
             {
-                _projectsBySite[site] = [.. _projectsBySite.GetValueOrDefault(site) ?? [], project];
+                _projectsBySite[site] = [.. _projectsBySite.GetValueOrDefault(site) ?? [], state];
             }
         }
 
-        var byWorker = new Dictionary<string, List<RosterEntry>>(StringComparer.Ordinal);
         foreach (var entry in roster)
         {
-            if (!_rosterByProject.TryGetValue(entry.ProjectId, out var projectRoster))
+            if (!_projectStates.TryGetValue(entry.ProjectId, out var projectState))
             {
                 continue;
             }
 
-            if (!byWorker.TryGetValue(entry.WorkerId, out var entries))
+            if (!_workers.TryGetValue(entry.WorkerId, out var worker))
             {
-                byWorker[entry.WorkerId] = entries = [];
+                _workers[entry.WorkerId] = worker = new WorkerState(entry.WorkerId);
             }
 
-            if (entries.Exists(e => e.ProjectId == entry.ProjectId))
+            if (worker.EnrolmentAt(projectState) is not null)
             {
                 continue;
             }
 
-            entries.Add(entry);
-            projectRoster.Add(entry);
+            worker.Enrol(entry, projectState);
+            projectState.Roster.Add(entry);
             _workerByIdHash.TryAdd(entry.IdNumberHash, entry.WorkerId);
             _workerByAccountHash.TryAdd(entry.BankAccountHash, entry.WorkerId);
         }
 
-        foreach (var (worker, entries) in byWorker)
-        {
-            _enrolments[worker] = [.. entries.OrderBy(e => e.ProjectId, StringComparer.Ordinal)];
-        }
+        _projectsBySiteSpan = _projectsBySite.GetAlternateLookup<ReadOnlySpan<char>>();
+        _workersSpan = _workers.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The projects, by id.</summary>
     public IReadOnlyDictionary<string, Project> Projects => _projects;
 
     /// <summary>The roster entries of a worker, ordered by project id (empty when not on any roster).</summary>
-    public IReadOnlyList<RosterEntry> EnrolmentsOf(string workerId) => _enrolments.GetValueOrDefault(workerId) ?? [];
+    public IReadOnlyList<RosterEntry> EnrolmentsOf(string workerId) => _workers.GetValueOrDefault(workerId)?.Enrolments ?? [];
 
     /// <summary>The roster of a project.</summary>
-    public IReadOnlyList<RosterEntry> RosterOf(string projectId) => _rosterByProject.GetValueOrDefault(projectId) ?? [];
+    public IReadOnlyList<RosterEntry> RosterOf(string projectId) => _projectStates.GetValueOrDefault(projectId)?.Roster ?? [];
 
     /// <summary>Folds in a punch; returns the scopes it changed.</summary>
     public IReadOnlyList<Touch> AddPunch(GatePunch punch)
     {
         var touches = new List<Touch>(2);
-        var projects = _projectsBySite.GetValueOrDefault(punch.SiteId) ?? [];
-        var enrolments = _enrolments.GetValueOrDefault(punch.PersonId);
+        AddPunch(punch, touches);
+        return touches;
+    }
+
+    /// <summary>Folds in a punch; adds the scopes it changed to <paramref name="touches"/>.</summary>
+    public void AddPunch(GatePunch punch, List<Touch> touches)
+    {
+        _changes?.Log(punch);
+        AddPunch(ResolveCore(punch.SiteId, punch.PersonId, punch.PersonId, punch.Direction, punch.OccurredAt), touches);
+    }
+
+    /// <summary>
+    /// Matches a punch to the registry (its site's projects, the person's enrolments) and reads its
+    /// time in the first project's zone: the part of <see cref="AddPunch(GatePunch)"/> that only
+    /// reads, so the bulk path runs it on several threads while one thread folds the results in.
+    /// </summary>
+    /// <remarks>
+    /// Reads only the registry, which punches and payouts never change: safe to call on several
+    /// threads at once, and while another thread folds punches in, but not during a registry change.
+    /// </remarks>
+    public ResolvedPunch Resolve(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt) =>
+        ResolveCore(siteId, personId, null, direction, occurredAt);
+
+    /// <summary>Folds in a punch matched by <see cref="Resolve"/> (on this ledger, with no change to it since).</summary>
+    public void AddPunch(in ResolvedPunch punch) => AddPunch(punch, null);
+
+    private ResolvedPunch ResolveCore(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, string? personIdText, Direction direction, DateTimeOffset occurredAt)
+    {
+        var projects = _projectsBySiteSpan.TryGetValue(siteId, out var found) ? found : [];
+        var worker = _workersSpan.TryGetValue(personId, out var w) ? w : null;
         var registered = false;
-        foreach (var project in projects)
+        if (worker is not null)
         {
-            var local = TimeZoneInfo.ConvertTime(punch.OccurredAt, project.TimeZone).DateTime;
+            foreach (var project in projects)
+            {
+                registered |= worker.EnrolmentAt(project) is not null;
+            }
+        }
+
+        var zone = projects.Length > 0 ? projects[0].Project.TimeZone : _settings.DefaultTimeZone;
+        return new ResolvedPunch(projects, worker, registered ? null : personIdText ?? personId.ToString(), direction, occurredAt,
+            TimeZoneInfo.ConvertTime(occurredAt, zone).DateTime);
+    }
+
+    private void AddPunch(in ResolvedPunch punch, List<Touch>? touches)
+    {
+        var projects = punch.Projects;
+        var registered = false;
+        for (var i = 0; i < projects.Length; i++)
+        {
+            var project = projects[i];
+            var local = i == 0 || project.Project.TimeZone == projects[0].Project.TimeZone
+                ? punch.LocalInFirstZone
+                : TimeZoneInfo.ConvertTime(punch.OccurredAt, project.Project.TimeZone).DateTime;
             var date = DateOnly.FromDateTime(local);
-            _punchDays[project.ProjectId].Add(date.DayNumber);
-            touches.Add(new Touch(new Scope(ScopeKind.Project, project.ProjectId, "", default), date));
-            if (enrolments is null || Array.Find(enrolments, e => e.ProjectId == project.ProjectId) is null)
+            project.PunchDays.Add(date.DayNumber);
+            touches?.Add(new Touch(project.Scope, date));
+            if (punch.Worker is not { } worker || worker.EnrolmentAt(project) is null)
             {
                 continue;
             }
 
             registered = true;
-            var scope = new Scope(ScopeKind.WorkerMonth, project.ProjectId, punch.PersonId, YearMonth.Of(date));
-            WorkerMonthOf(scope).Record(date.Day, (int)local.TimeOfDay.TotalSeconds, punch.Direction);
-            touches.Add(new Touch(scope, date));
+            var scope = new Scope(ScopeKind.WorkerMonth, project.Project.ProjectId, worker.WorkerId, YearMonth.Of(date));
+            WorkerMonthOf(worker, scope).Record(date.Day, (int)local.TimeOfDay.TotalSeconds, punch.Direction);
+            touches?.Add(new Touch(scope, date));
         }
 
         if (!registered)
         {
             // A site shared by projects is reported once, under the first of them.
-            var project = projects.Length > 0 ? projects[0] : null;
-            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(punch.OccurredAt, project?.TimeZone ?? _settings.DefaultTimeZone).DateTime);
-            var scope = new Scope(ScopeKind.Unregistered, project?.ProjectId, punch.PersonId, YearMonth.Of(date));
+            var date = DateOnly.FromDateTime(punch.LocalInFirstZone);
+            var scope = new Scope(ScopeKind.Unregistered, projects.Length > 0 ? projects[0].Project.ProjectId : null, punch.UnregisteredPersonId!, YearMonth.Of(date));
             _unregistered[scope] = _unregistered.GetValueOrDefault(scope) | DayBit(date.Day);
-            touches.Add(new Touch(scope, date));
+            _changes?.Track(scope);
+            touches?.Add(new Touch(scope, date));
         }
-
-        return touches;
     }
 
     /// <summary>
@@ -145,6 +199,13 @@ public sealed class ReconciliationLedger
             return [];
         }
 
+        _changes?.Index(payout);
+        return [Link(payout)];
+    }
+
+    // Ties a payout to a worker or payee and a project, as the registry stands now.
+    private Touch Link(Payout payout)
+    {
         var link = PayoutLink.None;
         string? workerId = null;
         if (payout.PayeeIdHash is not null && _workerByIdHash.TryGetValue(payout.PayeeIdHash, out workerId))
@@ -168,7 +229,7 @@ public sealed class ReconciliationLedger
         var differs = false;
         if (workerId is not null)
         {
-            var record = _enrolments[workerId][0];
+            var record = _workers[workerId].Enrolments[0];
             differs = !SameName(payout.PayeeName, record.Name) || (payout.PayeeIdHash is not null && payout.PayeeIdHash != record.IdNumberHash);
         }
 
@@ -190,7 +251,9 @@ public sealed class ReconciliationLedger
             list.Add(linked);
         }
 
-        return [new Touch(scope, paidDate)];
+        _changes?.Track(scope);
+        _changes?.Place(payout, scope);
+        return new Touch(scope, paidDate);
     }
 
     /// <summary>Whether a payout with this transaction id was added.</summary>
@@ -279,9 +342,16 @@ public sealed class ReconciliationLedger
         var month = scope.Month;
         var days = BitOperations.PopCount(VisibleDays(wm.Days, month, asOf));
         var entry = Enrolment(scope.Subject, project.ProjectId);
+        // Most months have one successful payout or none: the lists below are only built when
+        // something is to be reported, which halves the allocations of a million-scope evaluation.
         var visible = VisiblePayouts(wm.Payouts, asOf);
-        var successes = visible.Where(p => p.Succeeded).ToList();
-        var paid = successes.Sum(p => p.Payout.Amount);
+        var successes = visible.TrueForAll(p => p.Succeeded) ? visible : visible.FindAll(p => p.Succeeded);
+        var paid = 0m;
+        foreach (var payout in successes)
+        {
+            paid += payout.Payout.Amount;
+        }
+
         decimal? expected = entry is null ? null : WagePolicy.ExpectedPay(entry, month, days);
         var due = WagePolicy.DueDate(project, month);
         Alert Make(AlertType type, AlertSeverity severity, decimal? paidFigure, string detail) =>
@@ -330,17 +400,17 @@ public sealed class ReconciliationLedger
             alerts.Add(Make(AlertType.PaidWithoutAttendance, AlertSeverity.High, paid, Text($"{paid:F2} paid for {month} ({Transactions(successes)}), but the worker {why}.")));
         }
 
-        var wrongPayer = successes.Where(p => !p.FromWageAccount).ToList();
-        if (wrongPayer.Count > 0)
+        if (successes.Exists(p => !p.FromWageAccount))
         {
+            var wrongPayer = successes.FindAll(p => !p.FromWageAccount);
             var accounts = string.Join(", ", wrongPayer.Select(p => p.Payout.PayerAccountMasked).Distinct(StringComparer.Ordinal));
             alerts.Add(Make(AlertType.NotFromWageAccount, AlertSeverity.Medium, wrongPayer.Sum(p => p.Payout.Amount),
                 Text($"Paid from {accounts}, which is not the wage account of {project.ProjectId} ({project.WageAccountMasked}) ({Transactions(wrongPayer)}).")));
         }
 
-        var mismatched = visible.Where(p => p.PayeeDiffers).ToList();
-        if (mismatched.Count > 0)
+        if (visible.Exists(p => p.PayeeDiffers))
         {
+            var mismatched = visible.FindAll(p => p.PayeeDiffers);
             var ids = string.Join(", ", mismatched.Select(p => p.Payout.PayeeIdMasked ?? "no ID").Distinct(StringComparer.Ordinal));
             alerts.Add(Make(AlertType.PayeeMismatch, AlertSeverity.Medium, mismatched.Where(p => p.Succeeded).Sum(p => p.Payout.Amount),
                 Text($"Payee on the bank record (name '{string.Join("', '", mismatched.Select(p => p.Payout.PayeeName).Distinct(StringComparer.Ordinal))}', ID {ids}) does not match the worker's real-name record; linked by {LinkName(mismatched[0].Link)} ({Transactions(mismatched)}).")));
@@ -388,7 +458,8 @@ public sealed class ReconciliationLedger
     {
         var project = _projects[scope.ProjectId!];
         DateOnly? earliestActiveStart = null;
-        foreach (var entry in _rosterByProject[project.ProjectId])
+        var state = _projectStates[project.ProjectId];
+        foreach (var entry in state.Roster)
         {
             if (entry.EmployedOn(asOf) && (earliestActiveStart is null || entry.StartDate < earliestActiveStart))
             {
@@ -404,7 +475,7 @@ public sealed class ReconciliationLedger
         // Silence is counted from the last punch, or from the day before the earliest start of
         // the workers employed now, whichever is later: a project is not silent before anyone works there.
         var last = start.DayNumber - 1;
-        foreach (var day in _punchDays[project.ProjectId])
+        foreach (var day in state.PunchDays)
         {
             if (day <= asOf.DayNumber && day > last)
             {
@@ -417,13 +488,13 @@ public sealed class ReconciliationLedger
         if (silent >= threshold)
         {
             alerts.Add(new Alert(AlertType.NoAttendance, AlertSeverity.Medium, project.ProjectId, null, null, null, null, silent,
-                Text($"No punches at {project.ProjectId} for {silent} day(s) (threshold {threshold}) while {_rosterByProject[project.ProjectId].Count(e => e.EmployedOn(asOf))} worker(s) are employed.")));
+                Text($"No punches at {project.ProjectId} for {silent} day(s) (threshold {threshold}) while {state.Roster.Count(e => e.EmployedOn(asOf))} worker(s) are employed.")));
         }
     }
 
     private void EvaluateUnregistered(Scope scope, DateOnly asOf, List<Alert> alerts)
     {
-        var days = BitOperations.PopCount(VisibleDays(_unregistered[scope], scope.Month, asOf));
+        var days = _unregistered.TryGetValue(scope, out var bits) ? BitOperations.PopCount(VisibleDays(bits, scope.Month, asOf)) : 0;
         if (days > 0)
         {
             var where = scope.ProjectId is null ? "a site of no registered project" : $"a site of {scope.ProjectId}";
@@ -433,15 +504,30 @@ public sealed class ReconciliationLedger
     }
 
     private RosterEntry? Enrolment(string workerId, string projectId) =>
-        _enrolments.TryGetValue(workerId, out var entries) ? Array.Find(entries, e => e.ProjectId == projectId) : null;
+        _workers.GetValueOrDefault(workerId)?.EnrolmentAt(projectId);
 
     // A payout from no project's wage account belongs to the worker's project; for a worker on
     // several, the first (by id) that employs them in the wage month, else their first. The choice
     // depends on the registry only, so a payout never moves when punches arrive.
     private RosterEntry ProjectOfWorker(string workerId, YearMonth month)
     {
-        var entries = _enrolments[workerId];
+        var entries = _workers[workerId].Enrolments;
         return Array.Find(entries, e => e.StartDate <= month.Last && (e.EndDate is null || e.EndDate >= month.First)) ?? entries[0];
+    }
+
+    // A worker's punches come in runs of the same month and project: the last month found is
+    // kept on the worker, which spares the dictionary lookup for most punches of the bulk path.
+    private WorkerMonth WorkerMonthOf(WorkerState worker, Scope scope)
+    {
+        if (worker.LastMonth is { } last && worker.LastMonthScope == scope)
+        {
+            return last;
+        }
+
+        var wm = WorkerMonthOf(scope);
+        worker.LastMonthScope = scope;
+        worker.LastMonth = wm;
+        return wm;
     }
 
     private WorkerMonth WorkerMonthOf(Scope scope)
@@ -449,19 +535,23 @@ public sealed class ReconciliationLedger
         if (!_workerMonths.TryGetValue(scope, out var wm))
         {
             _workerMonths[scope] = wm = new WorkerMonth();
+            _changes?.Track(scope);
         }
 
         return wm;
     }
 
+    // Shared by every scope without payouts; never changed (callers only read what these methods return).
+    private static readonly List<LinkedPayout> NoPayouts = [];
+
     private static List<LinkedPayout> VisiblePayouts(List<LinkedPayout>? payouts, DateOnly asOf)
     {
-        if (payouts is null)
+        if (payouts is null || payouts.Count == 0)
         {
-            return [];
+            return NoPayouts;
         }
 
-        var visible = payouts.Where(p => p.PaidDate <= asOf).ToList();
+        var visible = payouts.FindAll(p => p.PaidDate <= asOf);
         visible.Sort(static (a, b) =>
         {
             var byTime = a.PaidInstant.CompareTo(b.PaidInstant);
@@ -474,6 +564,11 @@ public sealed class ReconciliationLedger
     // a retry by the bank or a corrected payment by the employer both put the money there.
     private static List<LinkedPayout> FailedForGood(List<LinkedPayout> visible)
     {
+        if (visible.TrueForAll(p => p.Succeeded))
+        {
+            return NoPayouts;
+        }
+
         var lastSuccess = visible.Where(p => p.Succeeded).Select(p => p.PaidDate).DefaultIfEmpty(DateOnly.MinValue).Max();
         return visible.Where(p => !p.Succeeded && p.PaidDate > lastSuccess).ToList();
     }
@@ -494,7 +589,7 @@ public sealed class ReconciliationLedger
     private static TimeOnly? TimeOf(int[]? seconds, int day) =>
         seconds is null || seconds[day - 1] < 0 ? null : TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(seconds[day - 1]));
 
-    private static bool SameName(string a, string b) => string.Equals(NameKey(a), NameKey(b), StringComparison.OrdinalIgnoreCase);
+    private static bool SameName(string a, string b) => string.Equals(a, b, StringComparison.Ordinal) || string.Equals(NameKey(a), NameKey(b), StringComparison.OrdinalIgnoreCase);
 
     // Banks write names with full-width characters or spaces between the characters; neither is a different person.
     private static string NameKey(string name)
@@ -519,8 +614,77 @@ public sealed class ReconciliationLedger
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A project and what the ledger has gathered about it: its roster and the days (day numbers) with punches at its sites.</summary>
+    internal sealed class ProjectState(Project project)
+    {
+        /// <summary>The project as registered now (replaced by a registry change).</summary>
+        public Project Project { get; set; } = project;
+
+        public Scope Scope { get; } = new(ScopeKind.Project, project.ProjectId, "", default);
+
+        public List<RosterEntry> Roster { get; } = [];
+
+        public HashSet<int> PunchDays { get; } = [];
+    }
+
+    /// <summary>A worker on the roster: their enrolments, ordered by project id.</summary>
+    internal sealed class WorkerState(string workerId)
+    {
+        public string WorkerId { get; } = workerId;
+
+        public RosterEntry[] Enrolments { get; private set; } = [];
+
+        /// <summary>The projects of <see cref="Enrolments"/>, in the same order: punches match them by reference.</summary>
+        public ProjectState[] Projects { get; private set; } = [];
+
+        public Scope LastMonthScope { get; set; }
+
+        public WorkerMonth? LastMonth { get; set; }
+
+        public void Enrol(RosterEntry entry, ProjectState project)
+        {
+            var at = 0;
+            while (at < Enrolments.Length && string.CompareOrdinal(Enrolments[at].ProjectId, entry.ProjectId) < 0)
+            {
+                at++;
+            }
+
+            Enrolments = [.. Enrolments.AsSpan(0, at), entry, .. Enrolments.AsSpan(at)];
+            Projects = [.. Projects.AsSpan(0, at), project, .. Projects.AsSpan(at)];
+        }
+
+        public void Replace(RosterEntry old, RosterEntry entry) => Enrolments[Array.IndexOf(Enrolments, old)] = entry;
+
+        public RosterEntry? EnrolmentAt(ProjectState project)
+        {
+            var projects = Projects;
+            for (var i = 0; i < projects.Length; i++)
+            {
+                if (ReferenceEquals(projects[i], project))
+                {
+                    return Enrolments[i];
+                }
+            }
+
+            return null;
+        }
+
+        public RosterEntry? EnrolmentAt(string projectId)
+        {
+            foreach (var entry in Enrolments)
+            {
+                if (string.Equals(entry.ProjectId, projectId, StringComparison.Ordinal))
+                {
+                    return entry;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>A worker's month at a project: days attended (bit d−1 for day d), first in / last out, payouts.</summary>
-    private sealed class WorkerMonth
+    internal sealed class WorkerMonth
     {
         public uint Days;
         public int[]? FirstIn;
@@ -563,3 +727,36 @@ public sealed class ReconciliationLedger
 /// <param name="Paid">Successful payments for the month.</param>
 /// <param name="DueDate">When the month's wages are due.</param>
 public sealed record WorkerMonthFigures(int AttendedDays, decimal? Expected, decimal Paid, DateOnly DueDate);
+
+/// <summary>
+/// A punch matched to a ledger's registry by <see cref="ReconciliationLedger.Resolve"/>, ready to be
+/// folded in by <see cref="ReconciliationLedger.AddPunch(in ResolvedPunch)"/>.
+/// </summary>
+public readonly struct ResolvedPunch
+{
+    internal ResolvedPunch(ReconciliationLedger.ProjectState[] projects, ReconciliationLedger.WorkerState? worker, string? unregisteredPersonId, Direction direction, DateTimeOffset occurredAt, DateTime localInFirstZone)
+    {
+        Projects = projects;
+        Worker = worker;
+        UnregisteredPersonId = unregisteredPersonId;
+        Direction = direction;
+        OccurredAt = occurredAt;
+        LocalInFirstZone = localInFirstZone;
+    }
+
+    /// <summary>The projects of the punch's site (none when the site is no project's).</summary>
+    internal ReconciliationLedger.ProjectState[] Projects { get; }
+
+    /// <summary>The person as a worker on some roster, or <c>null</c>.</summary>
+    internal ReconciliationLedger.WorkerState? Worker { get; }
+
+    /// <summary>The person's id when they are on the roster of none of the site's projects (an <c>UNREGISTERED_PUNCH</c>).</summary>
+    internal string? UnregisteredPersonId { get; }
+
+    internal Direction Direction { get; }
+
+    internal DateTimeOffset OccurredAt { get; }
+
+    /// <summary>The time in the zone of the site's first project, or the default zone when it has none.</summary>
+    internal DateTime LocalInFirstZone { get; }
+}

@@ -21,14 +21,14 @@ public readonly record struct YearMonth(int Year, int Month) : IComparable<YearM
     /// <summary>The month after.</summary>
     public YearMonth Next => Month == 12 ? new(Year + 1, 1) : new(Year, Month + 1);
 
-    /// <summary>Parses <c>YYYY-MM</c>.</summary>
+    /// <summary>Parses <c>YYYY-MM</c>, years 1900–9998 (the due date of a wage month lies in the next month, which must be a date).</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out YearMonth month)
     {
         month = default;
         if (text is not { Length: 7 } || text[4] != '-'
             || !int.TryParse(text.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(text.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var m)
-            || year < 1900 || m is < 1 or > 12)
+            || year is < 1900 or > 9998 || m is < 1 or > 12)
         {
             return false;
         }

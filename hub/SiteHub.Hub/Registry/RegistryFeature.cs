@@ -63,7 +63,7 @@ public static class RegistryFeature
             }
 
             store.UpsertProjects([project]);
-            live.Rebuild();
+            live.RegistryChanged([id], []);
             return Results.Json(ProjectJson.From(store.FindProject(id)!), json.ProjectJson, statusCode: existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         });
         app.MapGet("/api/contractors", (RegistryStore store) =>
@@ -87,7 +87,7 @@ public static class RegistryFeature
             }
 
             store.UpsertWorkers(entries);
-            live.Rebuild();
+            live.RegistryChanged([], [id]);
             return Results.Json(WorkerJson.From(store.EnrolmentsOf(id)), json.WorkerJson);
         });
         return app;

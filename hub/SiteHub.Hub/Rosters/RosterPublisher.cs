@@ -6,6 +6,7 @@ using SiteHub.Hub.CentralBroker;
 using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Registry;
 using SiteHub.Protocols;
+using SiteHub.Protocols.Punches;
 
 namespace SiteHub.Hub.Rosters;
 
@@ -48,6 +49,14 @@ public sealed partial class RosterPublisher(
                         continue;
                     }
 
+                    // Stored before imports checked site ids: one bad id must not stop every other site's roster.
+                    if (!TopicSafeId.IsValid(site))
+                    {
+                        LogBadSite(site);
+                        _published[site] = roster.Version;
+                        continue;
+                    }
+
                     await broker.PublishAsync(
                         new MqttApplicationMessageBuilder()
                             .WithTopic(UplinkTopics.Roster(site))
@@ -87,6 +96,9 @@ public sealed partial class RosterPublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing site rosters failed; retrying at the next change or in a minute")]
     private partial void LogFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not publishing the roster of site '{SiteId}': not a valid site id (letters, digits, '-', '_', '.'); fix the project's site_id")]
+    private partial void LogBadSite(string siteId);
 }
 
 /// <summary>Site rosters for the gateways.</summary>

@@ -32,11 +32,16 @@ public sealed record SiteRow(
     public static SiteRow Empty { get; } = new("", 0, false, null, null, null, null, 0, 0, 0, [], DateTimeOffset.MinValue);
 }
 
-/// <summary>An alert row of the feed, with the contractors it counts against (<see cref="ContractorLinks"/>).</summary>
-public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, IReadOnlyList<string> Contractors, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string Detail)
+/// <summary>
+/// An alert row of the feed, with the contractors it counts against (<see cref="ContractorLinks"/>).
+/// <c>Subject</c>, for security alerts: who was refused, where, how often (<c>site-a · ZK-1 · 3×</c>),
+/// shown where a worker would be.
+/// </summary>
+public sealed record AlertRow(long Id, string Type, string Severity, string? ProjectId, IReadOnlyList<string> Contractors, string? WorkerId, string? WageMonth, decimal? Expected, decimal? Paid, int? Days, string Status, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string Detail, string? Subject = null)
 {
     public static AlertRow From(AlertDoc a, ContractorLinks links) =>
-        new(a.Id, a.Type, a.Severity, a.ProjectId, links.Of(a), a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt, a.Detail);
+        new(a.Id, a.Type, a.Severity, a.ProjectId, links.Of(a), a.WorkerId, a.WageMonth, a.Expected, a.Paid, a.Days, a.Status, a.RaisedAt, a.UpdatedAt, a.Detail,
+            a.Client is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{a.SiteId} · {a.Client} · {a.Count}×"));
 }
 
 /// <summary>

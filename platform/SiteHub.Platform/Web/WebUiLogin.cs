@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -45,7 +46,14 @@ public static class WebUiLogin
             options.Conventions.AllowAnonymousToPage("/Login");
         })
         // Named explicitly: when a test or the demo hosts the app, the entry assembly is not the UI's.
-        .AddApplicationPart(pagesAssembly);
+        .AddApplicationPart(pagesAssembly)
+        // No page reads jQuery-style keys ("a[b]"); their parser throws on a key like "a[" (a 500
+        // from any form post or query string naming one), so they are not read at all.
+        .AddMvcOptions(options =>
+        {
+            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+        });
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = settings.CookiePrefix + ".Antiforgery";

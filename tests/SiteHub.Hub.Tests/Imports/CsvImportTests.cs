@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using CsCheck;
 using SiteHub.Hub.Imports;
 using SiteHub.Hub.Reconciliation;
 using SiteHub.Hub.Registry;
@@ -295,5 +297,105 @@ public sealed class CsvImportTests
 
         Assert.Equal(2, punches.Count);
         Assert.Equal([(3L, "direction"), (4L, "occurred_at")], errors.Select(e => (e.Line, e.Column!)));
+    }
+
+    [Fact]
+    public void Punch_errors_of_a_file_read_in_parallel_keep_file_order_and_line_numbers()
+    {
+        // Far more rows than one parallel batch, so that several threads read the file.
+        var text = new StringBuilder("event_id,site_id,device_sn,person_id,direction,occurred_at\n");
+        var expected = new List<(long, string?)>();
+        for (var i = 0; i < 200_000; i++)
+        {
+            var line = i + 2L;
+            switch (i % 50_000)
+            {
+                case 7:
+                    text.Append(CultureInfo.InvariantCulture, $"e{i},s1,D1,w{i},sideways,2024-03-01T08:00:00+08:00\n");
+                    expected.Add((line, "direction"));
+                    break;
+                case 8:
+                    text.Append(CultureInfo.InvariantCulture, $"e{i},s1,D1,w{i},in\n");
+                    expected.Add((line, null));
+                    break;
+                case 9:
+                    text.Append(CultureInfo.InvariantCulture, $"e{i},,D1,,in,2024-03-01T08:00:00.5\n");
+                    expected.AddRange([(line, "site_id"), (line, "person_id"), (line, "occurred_at")]);
+                    break;
+                default:
+                    text.Append(CultureInfo.InvariantCulture, $"e{i},s1,D1,w{i},{(i % 2 == 0 ? "in" : "OUT")},2024-03-01T08:00:00+08:00\n");
+                    break;
+            }
+        }
+
+        var errors = new List<ImportError>();
+        var punches = Importer().ReadPunches(Utf8(text.ToString()), "punches.csv", errors).ToList();
+
+        Assert.Equal(200_000 - 12, punches.Count);
+        Assert.Equal("w199999", punches[^1].PersonId);
+        Assert.Equal(expected, errors.Select(e => (e.Line, e.Column)));
+    }
+
+    [Theory]
+    [InlineData("2024-03-01T08:00:00+08:00")]
+    [InlineData("2024-02-29T23:59:59-05:30")]
+    [InlineData("2024-03-01T00:00:00Z")]
+    [InlineData("2023-02-29T08:00:00+08:00")]
+    [InlineData("2024-03-01T24:00:00+08:00")]
+    [InlineData("2024-03-01T08:00:60+08:00")]
+    [InlineData("2024-03-01T08:00:00+14:00")]
+    [InlineData("2024-03-01T08:00:00+15:00")]
+    [InlineData("2024-03-01t08:00:00+08:00")]
+    [InlineData("2024-03-01T08:00:00.25+08:00")]
+    [InlineData("0001-01-01T00:00:00+08:00")]
+    public void Fast_timestamp_reading_agrees_with_the_general_parser(string text)
+    {
+        var general = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expected);
+        var fromBytes = IsoTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var fastFromBytes);
+        if (IsoTimestamp.TryParse(text, out var fast))
+        {
+            Assert.True(general, text);
+            Assert.Equal(expected, fast);
+            Assert.Equal(expected.Offset, fast.Offset);
+        }
+
+        Assert.Equal((IsoTimestamp.TryParse(text, out _), fast), (fromBytes, fastFromBytes));
+    }
+
+    [Fact]
+    public void Fast_timestamp_reading_agrees_with_the_general_parser_on_random_values()
+    {
+        Gen.Select(Gen.Int[1899, 2101], Gen.Int[0, 13], Gen.Int[0, 32], Gen.Int[0, 25], Gen.Int[0, 61], Gen.Int[0, 61], Gen.Int[-15, 15], Gen.Int[0, 61])
+            .Select((y, mo, d, h, mi, se, oh, om) => string.Create(CultureInfo.InvariantCulture, $"{y:0000}-{mo:00}-{d:00}T{h:00}:{mi:00}:{se:00}{(oh < 0 ? '-' : '+')}{Math.Abs(oh):00}:{om:00}"))
+            .Sample(text =>
+            {
+                var general = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expected);
+                if (IsoTimestamp.TryParse(text, out var fast))
+                {
+                    Assert.True(general, text);
+                    Assert.Equal((expected.UtcTicks, expected.Offset), (fast.UtcTicks, fast.Offset));
+                }
+
+                Assert.Equal(IsoTimestamp.TryParse(text, out _), IsoTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out var fromBytes));
+                Assert.Equal(fast, fromBytes);
+            }, iter: 20_000);
+    }
+
+    [Fact]
+    public void A_bad_byte_after_megabytes_of_valid_utf8_is_reported_at_its_offset()
+    {
+        // Three-byte characters across the 1 MiB blocks of the check, then one byte that no encoding accepts.
+        var rows = new StringBuilder(RosterHeader);
+        while (rows.Length < 1_500_000)
+        {
+            rows.Append(CultureInfo.InvariantCulture, $"w{rows.Length},张三丰,{ValidId},P1,E,T,6222021234561234,day,300.00,2024-01-01,\n");
+        }
+
+        var valid = Encoding.UTF8.GetBytes(rows.ToString());
+        var bytes = valid.Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("w,x\n")).ToArray();
+
+        var e = Assert.Throws<CsvFileException>(() => Roster(new MemoryStream(bytes)));
+
+        Assert.Contains($"not UTF-8 (byte {valid.Length} is invalid)", e.Message, StringComparison.Ordinal);
     }
 }

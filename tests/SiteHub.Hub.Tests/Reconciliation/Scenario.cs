@@ -109,7 +109,11 @@ internal sealed class Scenario
 
     public IReadOnlyList<Payout> Payouts => _payouts;
 
-    public ReconciliationLedger EmptyLedger() => new(_projects, _roster, Settings);
+    public ReconciliationLedger EmptyLedger(bool followsRegistryChanges = false) => new(_projects, _roster, Settings, followsRegistryChanges);
+
+    public IReadOnlyList<Project> Projects => _projects;
+
+    public IReadOnlyList<RosterEntry> Roster => _roster;
 
     private static BankTimestamp ParseTimestamp(string text) =>
         text.Length == 10

@@ -112,7 +112,7 @@
     const money = (v) => (v === null || v === undefined ? "" : Number(v).toFixed(2));
     const values = {
       id: a.id, type: a.type, severity: words["sev_" + a.severity] || a.severity, projectId: a.projectId,
-      contractors: (a.contractors || []).join(" / "), workerId: a.workerId,
+      contractors: (a.contractors || []).join(" / "), workerId: a.workerId || a.subject,
       wageMonth: a.wageMonth, days: a.days, expected: money(a.expected), paid: money(a.paid),
       status: words["status_" + a.status] || a.status, raisedAt: fmtTime(a.raisedAt),
     };
