@@ -52,10 +52,11 @@ var loadOut = new Option<string?>("--out") { Description = "Write the results as
 var loadBaselines = new Option<bool>("--baselines") { Description = "Also measure, in the same run, a bare MQTTnet broker and LiteDB's raw durable inserts for the same load" };
 var loadDevices = new Option<int>("--devices") { Description = "Simulated terminals", DefaultValueFactory = _ => 100 };
 var loadGatewayProcess = new Option<bool>("--gateway-process") { Description = "Run the gateway as its own process, so its CPU and memory are measured apart from the driver and the hub" };
+var loadNoHub = new Option<bool>("--no-hub") { Description = "Never start the hub: measure the gateway's durable ingest alone (its backlog just grows)" };
 var loadReplay = new Option<int>("--replay") { Description = "Punches to buffer at the gateway while the hub is down; the hub then starts with the live load and the drain is timed", DefaultValueFactory = _ => 0 };
 var load = new Command("load", "Benchmark: drive a gateway with simulated terminals and measure acks, latency, CPU, memory, backlog")
 {
-    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines, loadGatewayProcess, loadReplay,
+    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines, loadGatewayProcess, loadReplay, loadNoHub,
 };
 load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "sitehub-v1"
     ? Task.FromResult(Fail("load drives sitehub-v1 terminals only so far"))
@@ -67,6 +68,7 @@ load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "si
             Broker = parse.GetValue(loadBroker),
             GatewayProcess = parse.GetValue(loadGatewayProcess),
             Replay = parse.GetValue(loadReplay),
+            NoHub = parse.GetValue(loadNoHub),
         },
         parse.GetValue(loadBaselines),
         parse.GetValue(loadOut),

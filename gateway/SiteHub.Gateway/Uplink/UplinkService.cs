@@ -226,16 +226,14 @@ public sealed partial class UplinkService : BackgroundService
 
     private async Task ProcessAcksAsync(CancellationToken cancellationToken)
     {
+        // Every ack that has arrived is settled in one outbox write: awaiting a commit per ack held
+        // the send loop for a commit cycle each time, which bounded the whole uplink under load.
+        var settled = new List<long>();
         while (_acks.Reader.TryRead(out var ack))
         {
             if (!_inFlight.Remove(ack.BatchId, out var batch))
             {
                 continue; // an ack of a batch already resent and acked, or from before a restart
-            }
-
-            foreach (var seq in batch.Seqs)
-            {
-                _inFlightSeqs.Remove(seq);
             }
 
             foreach (var rejected in ack.Rejected)
@@ -244,10 +242,22 @@ public sealed partial class UplinkService : BackgroundService
             }
 
             // Rejected punches are settled too: the hub will never take them, resending cannot help.
-            await _outbox.MarkDeliveredAsync(batch.Seqs, cancellationToken);
-            Interlocked.Add(ref _acked, batch.Seqs.Count);
-            _lastAckAt = _clock.GetUtcNow();
+            settled.AddRange(batch.Seqs);
         }
+
+        if (settled.Count == 0)
+        {
+            return;
+        }
+
+        await _outbox.MarkDeliveredAsync(settled, cancellationToken);
+        foreach (var seq in settled)
+        {
+            _inFlightSeqs.Remove(seq);
+        }
+
+        Interlocked.Add(ref _acked, settled.Count);
+        _lastAckAt = _clock.GetUtcNow();
     }
 
     private void ExpireTimedOutBatches()

@@ -33,6 +33,9 @@ public sealed record LoadSettings(int Devices, double Rate, TimeSpan Duration, i
 
     /// <summary>Punches buffered at the gateway while the hub is down, before the live load starts with the hub (backlog replay).</summary>
     public int Replay { get; init; }
+
+    /// <summary>Never start the hub: the gateway only acks devices and buffers (its ingest alone, with the CPU the hub would take left to it).</summary>
+    public bool NoHub { get; init; }
 }
 
 /// <summary>CPU and memory of one process over the run.</summary>
@@ -165,15 +168,20 @@ public static class LoadCommand
                 await hub.StartAsync(cancellationToken);
                 replay = MeasureReplayAsync(settings.Replay, gateway, () => Interlocked.Read(ref replayAtHub), cancellationToken);
             }
-            else
+            else if (!settings.NoHub)
             {
                 await hub.StartAsync(cancellationToken);
             }
 
-            var result = await DriveAsync(terminals, settings, gateway, () => Interlocked.Read(ref liveAtHub), liveEndToEnd, cancellationToken);
+            Func<long> atHub = settings.NoHub ? () => -1 : () => Interlocked.Read(ref liveAtHub);
+            var result = await DriveAsync(terminals, settings, gateway, atHub, liveEndToEnd, cancellationToken);
             result = result with { Gateway = gateway.Usage(), Replay = replay is null ? null : await replay };
             await gateway.StopAsync();
-            await hub.StopAsync(CancellationToken.None);
+            if (!settings.NoHub)
+            {
+                await hub.StopAsync(CancellationToken.None);
+            }
+
             return result;
         }
         finally
