@@ -218,16 +218,18 @@ public sealed class OutboxStoreTests
     public async Task Commit_callers_wait_for_the_commit_and_all_fail_when_it_fails()
     {
         var release = new ManualResetEventSlim();
+        using var committing = new SemaphoreSlim(0);
         var fail = true;
         using var committer = new GroupCommitter<int, int>("test", items =>
         {
+            committing.Release();
             release.Wait(Token);
             return fail ? throw new IOException("disk full") : items.Select(i => i * 2).ToList();
         }, maxGroup: 100, linger: TimeSpan.Zero, NullLogger.Instance);
 
         var first = committer.SubmitAsync(1, Token);
         var second = committer.SubmitAsync(2, Token);
-        await Task.Delay(50, Token); // give the writer time to (not) complete anything
+        await committing.WaitAsync(Token); // the writer is inside a commit, held there
         Assert.False(first.IsCompleted);
         Assert.False(second.IsCompleted);
 
