@@ -25,8 +25,14 @@ public static class EnrolmentFeature
     public static IEndpointRouteBuilder MapEnrolmentApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/roster", (RosterStore store) => store.Roster());
-        app.MapPut("/api/roster", (RosterBody body, RosterStore store, EnrolmentReconciler reconciler) =>
+        app.MapPut("/api/roster", async (HttpRequest request, RosterStore store, EnrolmentReconciler reconciler, CancellationToken cancellationToken) =>
         {
+            var (body, invalid) = await ApiInput.ReadJsonAsync<RosterBody>(request, cancellationToken);
+            if (body is null)
+            {
+                return invalid!;
+            }
+
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var workers = new List<RosterWorker>();
             var seen = new HashSet<string>(StringComparer.Ordinal);

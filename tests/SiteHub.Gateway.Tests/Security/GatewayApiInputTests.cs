@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SiteHub.Gateway.Tests.Security;
+
+/// <summary>Regression tests for what the gateway API battery (<see cref="GatewayApiFuzzTests"/>) found.</summary>
+public sealed class GatewayApiInputTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("POST", "/api/devices", """{"sn":"FZ-1","secret":"secret-fuzz","protocol":"zk-adms"}""")]
+    [InlineData("POST", "/api/devices/ZK-1/commands", """{"op":"reboot"}""")]
+    [InlineData("PUT", "/api/roster", """{"workers":[]}""")]
+    public async Task A_json_body_in_a_charset_other_than_utf8_is_refused_naming_the_body_and_changes_nothing(string method, string path, string json)
+    {
+        await using var gateway = await InProcessGateway.StartAsync(Token);
+        await gateway.RegisterAsync("ZK-1", "zk-adms", Token);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=gbk");
+
+        using var response = await gateway.Api.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(await NamesAsync(response, "body"));
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Api.GetAsync("/api/devices/FZ-1", Token)).StatusCode);
+        Assert.Equal("[]", await gateway.Api.GetStringAsync("/api/devices/ZK-1/commands", Token));
+    }
+
+    private static async Task<bool> NamesAsync(HttpResponseMessage response, string field) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors").TryGetProperty(field, out _);
+}
