@@ -38,6 +38,12 @@ public static class EnrolmentFeature
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (worker, i) in (body.Workers ?? []).Select((w, i) => (w, i)))
             {
+                if (worker is null)
+                {
+                    errors[$"workers[{i}]"] = ["must be a worker: {\"id\": …, \"name\": …}"]; // a null in the list: was a 500
+                    continue;
+                }
+
                 var args = new Dictionary<string, string>(StringComparer.Ordinal) { ["person"] = worker.Id ?? "", ["name"] = worker.Name ?? "" };
                 if (CommandOps.Problem(CommandOps.UpsertPerson, args) is { } problem)
                 {

@@ -29,6 +29,34 @@ public sealed class GatewayApiInputTests
         Assert.Equal("[]", await gateway.Api.GetStringAsync("/api/devices/ZK-1/commands", Token));
     }
 
+    [Fact]
+    public async Task A_roster_with_a_null_worker_is_refused_naming_it_and_the_roster_is_kept()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(Token);
+        using var first = await gateway.Api.PutAsJsonAsync("/api/roster", new { workers = new[] { new { id = "W0", name = "张三" } } }, Token);
+        first.EnsureSuccessStatusCode();
+
+        using var response = await gateway.Api.PutAsync("/api/roster", new StringContent("""{"workers":[{"id":"W1","name":"李四"},null]}""", Encoding.UTF8, "application/json"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(await NamesAsync(response, "workers[1]"));
+        Assert.Contains("W0", await gateway.Api.GetStringAsync("/api/roster", Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"sn":"FZ-1","gate":{}}""", "gate")]
+    [InlineData("""{"op":["reboot"]}""", "op")]
+    public async Task A_field_of_the_wrong_json_type_is_refused_naming_it(string json, string field)
+    {
+        await using var gateway = await InProcessGateway.StartAsync(Token);
+        await gateway.RegisterAsync("ZK-1", "zk-adms", Token);
+
+        using var response = await gateway.Api.PostAsync(field == "op" ? "/api/devices/ZK-1/commands" : "/api/devices", new StringContent(json, Encoding.UTF8, "application/json"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(await NamesAsync(response, field));
+    }
+
     private static async Task<bool> NamesAsync(HttpResponseMessage response, string field) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors").TryGetProperty(field, out _);
 }
