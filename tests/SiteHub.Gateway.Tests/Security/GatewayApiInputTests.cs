@@ -44,6 +44,19 @@ public sealed class GatewayApiInputTests
     }
 
     [Theory]
+    [InlineData("/api/device-events?limit=0x7fffffff")]
+    [InlineData("/api/quarantine?limit=abc")]
+    public async Task A_limit_that_is_not_a_number_is_refused_naming_limit(string path)
+    {
+        await using var gateway = await InProcessGateway.StartAsync(Token);
+
+        using var response = await gateway.Api.GetAsync(path, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(await NamesAsync(response, "limit"));
+    }
+
+    [Theory]
     [InlineData("""{"sn":"FZ-1","gate":{}}""", "gate")]
     [InlineData("""{"op":["reboot"]}""", "op")]
     public async Task A_field_of_the_wrong_json_type_is_refused_naming_it(string json, string field)
