@@ -22,11 +22,17 @@ public static class CommandsFeature
 
     public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/devices/{sn}/commands", (string sn, CommandRequest body, DeviceRegistry registry, CommandQueue queue) =>
+        app.MapPost("/api/devices/{sn}/commands", async (string sn, HttpRequest request, DeviceRegistry registry, CommandQueue queue, CancellationToken cancellationToken) =>
         {
             if (registry.Find(sn) is null)
             {
                 return Results.NotFound();
+            }
+
+            var (body, invalid) = await ApiInput.ReadJsonAsync<CommandRequest>(request, cancellationToken);
+            if (body is null)
+            {
+                return invalid!;
             }
 
             if (CommandOps.Problem(body.Op, body.Args) is { } problem)

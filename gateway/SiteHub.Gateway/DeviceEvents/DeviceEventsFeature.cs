@@ -13,8 +13,13 @@ public static class DeviceEventsFeature
 
     public static IEndpointRouteBuilder MapDeviceEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/device-events", (DeviceEventStore store, string? sn, string? type, int? limit) =>
+        app.MapGet("/api/device-events", (DeviceEventStore store, string? sn, string? type, string? limit) =>
         {
+            if (!ApiInput.TryLimit(limit, 100, 1000, out var count, out var invalid))
+            {
+                return invalid!;
+            }
+
             DeviceEventType? wanted = null;
             if (type is not null)
             {
@@ -30,7 +35,7 @@ public static class DeviceEventsFeature
                 wanted = match[0];
             }
 
-            return Results.Ok(store.Recent(Math.Clamp(limit ?? 100, 1, 1000), sn, wanted).Select(e => new
+            return Results.Ok(store.Recent(count, sn, wanted).Select(e => new
             {
                 e.Id,
                 e.Sn,

@@ -66,8 +66,14 @@ public static class DevicesFeature
         api.MapGet("/pending", (DeviceRegistry registry) => registry.Pending);
         api.MapGet("/{sn}", (string sn, DeviceRegistry registry) =>
             registry.Find(sn) is { } device ? Results.Ok(DeviceView.From(device)) : Results.NotFound());
-        api.MapPost("/", (DeviceRegistration body, DeviceRegistry registry) =>
+        api.MapPost("/", async (HttpRequest request, DeviceRegistry registry, CancellationToken cancellationToken) =>
         {
+            var (body, invalid) = await ApiInput.ReadJsonAsync<DeviceRegistration>(request, cancellationToken);
+            if (body is null)
+            {
+                return invalid!;
+            }
+
             var errors = Validate(body, out var direction, out var offsetMinutes);
             if (errors.Count > 0)
             {

@@ -25,13 +25,25 @@ public static class EnrolmentFeature
     public static IEndpointRouteBuilder MapEnrolmentApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/roster", (RosterStore store) => store.Roster());
-        app.MapPut("/api/roster", (RosterBody body, RosterStore store, EnrolmentReconciler reconciler) =>
+        app.MapPut("/api/roster", async (HttpRequest request, RosterStore store, EnrolmentReconciler reconciler, CancellationToken cancellationToken) =>
         {
+            var (body, invalid) = await ApiInput.ReadJsonAsync<RosterBody>(request, cancellationToken);
+            if (body is null)
+            {
+                return invalid!;
+            }
+
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             var workers = new List<RosterWorker>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (worker, i) in (body.Workers ?? []).Select((w, i) => (w, i)))
             {
+                if (worker is null)
+                {
+                    errors[$"workers[{i}]"] = ["must be a worker: {\"id\": …, \"name\": …}"]; // a null in the list: was a 500
+                    continue;
+                }
+
                 var args = new Dictionary<string, string>(StringComparer.Ordinal) { ["person"] = worker.Id ?? "", ["name"] = worker.Name ?? "" };
                 if (CommandOps.Problem(CommandOps.UpsertPerson, args) is { } problem)
                 {

@@ -48,7 +48,7 @@ public static class OutboxFeature
                 },
             };
         });
-        app.MapGet("/api/quarantine", (OutboxStore outbox, int? limit) => outbox.Quarantined(Math.Clamp(limit ?? 100, 1, 1000)).Select(q => new
+        app.MapGet("/api/quarantine", (OutboxStore outbox, string? limit) => !ApiInput.TryLimit(limit, 100, 1000, out var count, out var invalid) ? invalid! : Results.Ok(outbox.Quarantined(count).Select(q => new
         {
             Id = q.Id?.ToString(),
             q.At,
@@ -59,7 +59,7 @@ public static class OutboxFeature
             q.Size,
             q.Truncated,
             Preview = Encoding.UTF8.GetString(q.Raw, 0, Math.Min(q.Raw.Length, 2048)),
-        }));
+        })));
         return app;
     }
 }
