@@ -17,4 +17,12 @@ public sealed class AlertsOptions
     /// medium); resolved when it is heard again. Checked every <c>TickInterval</c>. Default 5 minutes.
     /// </summary>
     public TimeSpan GatewayOfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a registered device may stay disconnected from its gateway (as the gateway's
+    /// status reports it) before a standing <c>DEVICE_OFFLINE</c> alert is raised for it (high
+    /// while workers are on site, else medium); resolved when the device is back. Gateways too old
+    /// to report their devices raise none. Default 10 minutes.
+    /// </summary>
+    public TimeSpan DeviceOfflineAfter { get; set; } = TimeSpan.FromMinutes(10);
 }

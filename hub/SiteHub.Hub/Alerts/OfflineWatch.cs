@@ -7,7 +7,8 @@ namespace SiteHub.Hub.Alerts;
 /// <summary>
 /// Every <see cref="AlertsOptions.TickInterval"/> (on the hub's <see cref="TimeProvider"/>, so tests
 /// drive it with a fake clock), raises <c>GATEWAY_OFFLINE</c> for gateways silent past
-/// <see cref="AlertsOptions.GatewayOfflineAfter"/> and resolves those heard again
+/// <see cref="AlertsOptions.GatewayOfflineAfter"/>, <c>DEVICE_OFFLINE</c> for devices their gateway
+/// reports disconnected past <see cref="AlertsOptions.DeviceOfflineAfter"/>, and resolves those heard again
 /// (<see cref="OfflineRules"/> decides, <see cref="AlertStore.RecordOffline"/> writes). A failed
 /// tick is logged; the next one decides afresh.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed partial class OfflineWatch(GatewayDirectory gateways, HeadcountTra
     /// <summary>One decision and its write; returns the alerts written.</summary>
     public IReadOnlyList<AlertDoc> Tick()
     {
-        var decision = OfflineRules.Decide(gateways.All, site => headcount.Of(site).OnSite, options.Value.GatewayOfflineAfter);
+        var decision = OfflineRules.Decide(gateways.All, site => headcount.Of(site).OnSite, options.Value.GatewayOfflineAfter, options.Value.DeviceOfflineAfter);
         var written = alerts.RecordOffline(decision);
         foreach (var alert in written)
         {
