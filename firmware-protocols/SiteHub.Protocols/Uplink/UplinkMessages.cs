@@ -32,6 +32,11 @@ public sealed record RejectedPunch(string EventId, string Reason);
 /// site broker, with running totals (absent from older gateways and when there were none). The hub
 /// raises a <c>TOPIC_VIOLATION</c> alert from them.
 /// </param>
+/// <param name="OfflineDevices">
+/// Registered devices not connected now, with when the gateway last heard each (its clock, as
+/// <paramref name="At"/>); empty when all are connected, absent from older gateways. The hub raises
+/// a <c>DEVICE_OFFLINE</c> alert for each silent past its threshold and resolves it when the device is back.
+/// </param>
 public sealed record GatewayStatus(
     string SiteId,
     bool Online,
@@ -41,7 +46,13 @@ public sealed record GatewayStatus(
     int DevicesOffline,
     string Version,
     DateTimeOffset At,
-    IReadOnlyList<DeviceTopicViolation>? DeviceViolations = null);
+    IReadOnlyList<DeviceTopicViolation>? DeviceViolations = null,
+    IReadOnlyList<OfflineDevice>? OfflineDevices = null);
+
+/// <summary>A registered device not connected to the gateway.</summary>
+/// <param name="Sn">The device serial.</param>
+/// <param name="LastSeen">When the gateway last heard it (its clock), or when it was registered if never.</param>
+public sealed record OfflineDevice(string Sn, DateTimeOffset LastSeen);
 
 /// <summary>A device's refused attempts to use topics that are not its own, as a running total.</summary>
 /// <param name="Sn">The device (its login serial).</param>

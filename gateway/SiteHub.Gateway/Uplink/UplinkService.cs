@@ -383,7 +383,8 @@ public sealed partial class UplinkService : BackgroundService
         var devicesOnline = devices.Count(d => d.Online);
         return online
             ? new GatewayStatus(_siteId, true, _outbox.PendingCount, _outbox.OldestPendingAt(), devicesOnline, devices.Count - devicesOnline, _version, _clock.GetUtcNow(),
-                _counters.Violations is { Count: > 0 } violations ? violations : null)
+                _counters.Violations is { Count: > 0 } violations ? violations : null,
+                [.. devices.Where(d => !d.Online).Select(d => new OfflineDevice(d.Sn, d.LastSeen ?? d.CreatedAt))])
             : new GatewayStatus(_siteId, false, 0, null, 0, 0, _version, _clock.GetUtcNow());
     }
 

@@ -103,6 +103,14 @@ public static class AlertLifecycle
                 History = [.. stored.History, new AlertEventDoc { At = now, Action = "resolved", User = user, Comment = comment }],
             };
 
+    /// <summary>
+    /// A gateway or device is silent past its threshold: as <see cref="Stands"/> (raised, updated
+    /// when severity or detail change, raised again on the same document after it was resolved),
+    /// with the site (and device, as the client) of the alert.
+    /// </summary>
+    public static AlertDoc? Offline(AlertDoc? stored, OfflineAlert alert, DateTimeOffset now) =>
+        Stands(stored, alert.AsAlert(), now) is { } changed ? changed with { SiteId = alert.SiteId, Client = alert.Device } : null;
+
     /// <summary>The key of the <c>TOPIC_VIOLATION</c> alert of a client of a site.</summary>
     public static string ViolationKey(string source, string siteId, string client) => $"{AlertType.TopicViolation.Code()}|{source}|{siteId}|{client}";
 

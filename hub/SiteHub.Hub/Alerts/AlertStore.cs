@@ -125,6 +125,57 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
         });
     }
 
+    /// <summary>
+    /// Makes the stored <c>GATEWAY_OFFLINE</c> / <c>DEVICE_OFFLINE</c> alerts agree with what a tick
+    /// found: each condition raised or updated; each standing alert the decision covers and no
+    /// longer finds resolved by the system. Reads first, and writes (one forced commit) only when
+    /// something changes, as the watch runs every tick.
+    /// </summary>
+    public IReadOnlyList<AlertDoc> RecordOffline(OfflineDecision decision)
+    {
+        var now = clock.GetUtcNow();
+        if (!database.Read(db => OfflineChanges(db.GetCollection<AlertDoc>(Collection), decision, now).Any()))
+        {
+            return [];
+        }
+
+        return database.Write(db =>
+        {
+            var alerts = db.GetCollection<AlertDoc>(Collection);
+            var written = new List<AlertDoc>();
+            var nextId = NextId(alerts);
+            foreach (var changed in OfflineChanges(alerts, decision, now).ToList())
+            {
+                Save(alerts, changed, written, ref nextId);
+            }
+
+            return written;
+        });
+    }
+
+    private static IEnumerable<AlertDoc> OfflineChanges(ILiteCollection<AlertDoc> alerts, OfflineDecision decision, DateTimeOffset now)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var alert in decision.Offline)
+        {
+            var key = alert.Key;
+            keys.Add(key);
+            if (AlertLifecycle.Offline(alerts.FindOne(a => a.Key == key), alert, now) is { } changed)
+            {
+                yield return changed;
+            }
+        }
+
+        string[] types = [AlertType.GatewayOffline.Code(), AlertType.DeviceOffline.Code()];
+        foreach (var stale in alerts.Find(a => a.Standing).Where(a => types.Contains(a.Type) && !keys.Contains(a.Key) && decision.Covers(a.Type, a.SiteId)).ToList())
+        {
+            if (AlertLifecycle.Clears(stale, now) is { } cleared)
+            {
+                yield return cleared;
+            }
+        }
+    }
+
     public AlertDoc? Find(long id) => database.Read(db => db.GetCollection<AlertDoc>(Collection).FindById(id));
 
     /// <summary>The alerts matching <paramref name="filter"/>, newest first.</summary>

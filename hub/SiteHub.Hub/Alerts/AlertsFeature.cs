@@ -14,10 +14,13 @@ public static class AlertsFeature
             .ValidateOnStart();
         builder.Services.AddOptions<AlertsOptions>().BindConfiguration(AlertsOptions.Section)
             .Validate(o => o.TickInterval >= TimeSpan.FromSeconds(1) && o.TickInterval <= TimeSpan.FromDays(1), "Alerts:TickInterval must be from 00:00:01 to 1.00:00:00")
+            .Validate(o => o.GatewayOfflineAfter >= TimeSpan.FromSeconds(10) && o.GatewayOfflineAfter <= TimeSpan.FromDays(7), "Alerts:GatewayOfflineAfter must be from 00:00:10 to 7.00:00:00")
+            .Validate(o => o.DeviceOfflineAfter >= TimeSpan.FromSeconds(10) && o.DeviceOfflineAfter <= TimeSpan.FromDays(7), "Alerts:DeviceOfflineAfter must be from 00:00:10 to 7.00:00:00")
             .ValidateOnStart();
         builder.Services.AddSingleton<AlertStore>();
         builder.Services.AddSingleton<TopicViolations>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<TopicViolations>());
+        builder.Services.AddHostedService<OfflineWatch>();
         builder.Services.AddSingleton<RuleSettingsStore>();
         builder.Services.AddSingleton<LiveReconciler>();
         builder.Services.AddHostedService<PunchRulesWorker>();

@@ -61,10 +61,14 @@ public static class AlertTypes
         Enum.GetValues<AlertType>().Cast<AlertType?>().FirstOrDefault(t => string.Equals(t!.Value.Code(), code, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Whether alerts of the wire type <paramref name="code"/> are raised by events outside the
-    /// payroll rules (security): the rules' sync never resolves them, only a user does.
+    /// Whether alerts of the wire type <paramref name="code"/> are raised outside the payroll rules
+    /// (security; gateways and devices gone silent): the rules' sync never resolves them; a user
+    /// does, or (offline alerts) the watch that raised them.
     /// </summary>
-    public static bool IsOutsideRules(string code) => string.Equals(code, "TOPIC_VIOLATION", StringComparison.OrdinalIgnoreCase);
+    public static bool IsOutsideRules(string code) =>
+        string.Equals(code, "TOPIC_VIOLATION", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(code, "GATEWAY_OFFLINE", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(code, "DEVICE_OFFLINE", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The wire name of a severity: <c>low</c>, <c>medium</c>, <c>high</c>.</summary>
     public static string Code(this AlertSeverity severity) => severity switch

@@ -46,7 +46,8 @@ public sealed partial class LiveAlertsTests
             folder.Combine("payouts.csv"), month.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), stdout, stderr, Token);
         var bulk = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => LiveHub.InterchangeLine(JsonDocument.Parse(line).RootElement)).Order(StringComparer.Ordinal).ToList();
-        var liveAlerts = await live.AlertLinesAsync();
+        // The payroll rules' alerts: the fake clock's jump to the end of the month leaves the gateway silent (GATEWAY_OFFLINE), which reconcile knows nothing of.
+        var liveAlerts = (await live.AlertLinesAsync()).Where(line => !AlertTypes.IsOutsideRules(line.Split(" | ")[0])).ToList();
 
         Assert.Equal(0, code);
         Assert.Equal(month.Expected.Count, bulk.Count);

@@ -27,6 +27,8 @@ public sealed class LiveConfigurationTests
     [InlineData("--Credit:Weights:NOT_A_TYPE=3", "Credit:Weights")]
     [InlineData("--Registry:HashKey=short", "Registry:HashKey")]
     [InlineData("--Alerts:TickInterval=00:00:00", "Alerts:TickInterval")]
+    [InlineData("--Alerts:GatewayOfflineAfter=00:00:01", "Alerts:GatewayOfflineAfter")]
+    [InlineData("--Alerts:DeviceOfflineAfter=8.00:00:00", "Alerts:DeviceOfflineAfter")]
     [InlineData("--Reconciliation:DefaultTimeZone=Mars/Olympus", "Reconciliation:DefaultTimeZone")]
     [InlineData("--Imports:Encoding=latin1", "Imports:Encoding")]
     public async Task A_bad_setting_stops_start_up_with_its_name(string argument, string setting)
