@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SiteHub.Hub.Tests.Security;
+namespace SiteHub.Testing;
 
 /// <summary>Every line an in-process app logs (Information and up), instead of the console.</summary>
 public sealed class CapturedLogs : ILoggerProvider, ILogger
