@@ -18,6 +18,22 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
     /// <summary>The last running total of refused attempts each gateway reported per device.</summary>
     public const string ViolationTotals = "violation_totals";
 
+    /// <summary>
+    /// Raised after every forced write with the alert documents it wrote (raised, updated,
+    /// resolved, acknowledged), so a view can follow the alerts without reading them all again.
+    /// </summary>
+    public event Action<IReadOnlyList<AlertDoc>>? Written;
+
+    private List<AlertDoc> Announce(List<AlertDoc> written)
+    {
+        if (written.Count > 0)
+        {
+            Written?.Invoke(written);
+        }
+
+        return written;
+    }
+
     /// <summary>Applies, in order and in one transaction, what events and ticks changed; returns the documents written.</summary>
     public IReadOnlyList<AlertDoc> Apply(IReadOnlyList<AlertChanges> changes)
     {
@@ -27,7 +43,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        return database.Write(db =>
+        return Announce(database.Write(db =>
         {
             var alerts = db.GetCollection<AlertDoc>(Collection);
             var written = new List<AlertDoc>();
@@ -46,7 +62,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             }
 
             return written;
-        });
+        }));
     }
 
     /// <summary>
@@ -57,7 +73,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
     public IReadOnlyList<AlertDoc> Sync(IReadOnlyList<Alert> standing)
     {
         var now = clock.GetUtcNow();
-        return database.Write(db =>
+        return Announce(database.Write(db =>
         {
             var alerts = db.GetCollection<AlertDoc>(Collection);
             var written = new List<AlertDoc>();
@@ -74,7 +90,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             }
 
             return written;
-        });
+        }));
     }
 
     /// <summary>
@@ -91,7 +107,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        return database.Write(db =>
+        return Announce(database.Write(db =>
         {
             var alerts = db.GetCollection<AlertDoc>(Collection);
             var totals = db.GetCollection<ViolationTotalDoc>(ViolationTotals);
@@ -122,7 +138,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             }
 
             return written;
-        });
+        }));
     }
 
     /// <summary>
@@ -139,7 +155,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             return [];
         }
 
-        return database.Write(db =>
+        return Announce(database.Write(db =>
         {
             var alerts = db.GetCollection<AlertDoc>(Collection);
             var written = new List<AlertDoc>();
@@ -150,7 +166,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
             }
 
             return written;
-        });
+        }));
     }
 
     private static IEnumerable<AlertDoc> OfflineChanges(ILiteCollection<AlertDoc> alerts, OfflineDecision decision, DateTimeOffset now)
@@ -200,7 +216,7 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
     public AlertDoc? Change(long id, Func<AlertDoc, DateTimeOffset, AlertDoc> step)
     {
         var now = clock.GetUtcNow();
-        return database.Write(db =>
+        var changed = database.Write(db =>
         {
             var alerts = db.GetCollection<AlertDoc>(Collection);
             if (alerts.FindById(id) is not { } stored)
@@ -208,10 +224,16 @@ public sealed class AlertStore(RegistryDatabase database, TimeProvider clock)
                 return null;
             }
 
-            var changed = step(stored, now);
-            alerts.Update(changed);
-            return changed;
+            var next = step(stored, now);
+            alerts.Update(next);
+            return next;
         });
+        if (changed is not null)
+        {
+            Announce([changed]);
+        }
+
+        return changed;
     }
 
     private static long NextId(ILiteCollection<AlertDoc> alerts) =>

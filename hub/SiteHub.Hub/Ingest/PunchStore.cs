@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using LiteDB;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Configuration;
@@ -59,17 +60,21 @@ public sealed record AttendanceDay
 /// <c>punches</c>: <c>_id</c> = hub sequence (the order the sinks read in), <c>eid</c> unique,
 /// <c>at</c> (UTC instant, indexed for time queries) and the punch's other fields.
 /// </remarks>
-public sealed class PunchStore : IDisposable
+public sealed partial class PunchStore : IDisposable
 {
     private readonly DurableLiteDatabase _db;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
     private readonly TimeZoneInfo _zone;
     private readonly BsonExpression _eventIdsIn = BsonExpression.Create("eid IN @0");
     private readonly BsonExpression _daysIn = BsonExpression.Create("_id IN @0");
+    private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _announcer;
+    private readonly ILogger<PunchStore> _logger;
     private long _nextSeq;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
+        _logger = logger;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"));
         PunchDocs.EnsureIndex("eid", unique: true);
@@ -77,6 +82,7 @@ public sealed class PunchStore : IDisposable
         _nextSeq = PunchDocs.MaxInt64Id() + 1;
         _db.CommitDurably();
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger);
+        _announcer = Task.Run(AnnounceCommittedAsync);
     }
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
@@ -88,7 +94,11 @@ public sealed class PunchStore : IDisposable
 
     private ILiteCollection<BsonDocument> CursorDocs => _db.Database.GetCollection("cursors");
 
-    /// <summary>Raised after each durable commit with the punches new to the hub.</summary>
+    /// <summary>
+    /// Raised after each durable commit with the punches new to the hub, in commit order, on a
+    /// thread of its own: what listens (headcount, the UI's feed, the rules' queue) never delays
+    /// a commit or the acks it releases.
+    /// </summary>
     public event Action<IReadOnlyList<StoredPunch>>? Committed;
 
     /// <summary>The commit machinery, for health.</summary>
@@ -172,7 +182,7 @@ public sealed class PunchStore : IDisposable
 
         if (committed.Count > 0)
         {
-            Committed?.Invoke(committed);
+            _toAnnounce.Writer.TryWrite(committed);
         }
 
         return acks;
@@ -331,9 +341,29 @@ public sealed class PunchStore : IDisposable
             doc["proto"].AsString));
     }
 
+    private async Task AnnounceCommittedAsync()
+    {
+        await foreach (var committed in _toAnnounce.Reader.ReadAllAsync())
+        {
+            try
+            {
+                Committed?.Invoke(committed);
+            }
+            catch (Exception ex)
+            {
+                LogListenerFailed(ex, committed.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A listener of the punch store failed on {Count} committed punches (they are stored; what the listener keeps may lag until the hub restarts)")]
+    private partial void LogListenerFailed(Exception exception, int count);
+
     public void Dispose()
     {
         _committer.Dispose();
+        _toAnnounce.Writer.TryComplete();
+        _announcer.Wait(TimeSpan.FromSeconds(10));
         _db.Dispose();
     }
 }

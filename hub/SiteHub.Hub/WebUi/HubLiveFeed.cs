@@ -68,8 +68,9 @@ public sealed class HubLiveFeed : LiveEventFeed
     private readonly IOptions<GatewaysOptions> _configured;
     private readonly TimeZoneInfo _defaultZone;
     private readonly TimeProvider _clock;
-    private DateTimeOffset _alertsSeen = DateTimeOffset.MinValue;
-    private volatile IReadOnlyList<AlertDoc> _open = [];
+    private readonly Lock _alertsGate = new();
+    private readonly Dictionary<long, AlertDoc> _active = [];
+    private Dictionary<long, AlertDoc> _unsent = [];
 
     public HubLiveFeed(HeadcountTracker headcount, GatewayDirectory gateways, AlertStore alerts, Registry.RegistryStore registry, PunchStore punches,
         IOptions<GatewaysOptions> configured, IOptions<HubOptions> hub, IOptions<ReconciliationOptions> reconciliation, TimeProvider clock, ILogger<HubLiveFeed> logger)
@@ -83,6 +84,7 @@ public sealed class HubLiveFeed : LiveEventFeed
         _defaultZone = TimeZoneInfo.FindSystemTimeZoneById(reconciliation.Value.DefaultTimeZone);
         _clock = clock;
         LoadToday(punches, hub.Value.OnSiteWindow);
+        FollowAlerts();
         _headcount.Changed += OnHeadcountChanged;
         foreach (var site in _headcount.Sites)
         {
@@ -103,36 +105,82 @@ public sealed class HubLiveFeed : LiveEventFeed
         }
     }
 
-    /// <summary>Midnight today in the zone of the site's first project (else the rules' default zone).</summary>
-    private DateTimeOffset DayStart(string siteId)
+    // The active alerts are kept here from the store's writes, not queried again every second:
+    // with a busy rule set that query read every alert in the store each time.
+    private void FollowAlerts()
     {
-        var project = _registry.AllProjects().FirstOrDefault(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal));
+        _alerts.Written += OnAlertsWritten;
+        var active = _alerts.Query(new AlertFilter(Status: "active"));
+        lock (_alertsGate)
+        {
+            foreach (var alert in active)
+            {
+                _active.TryAdd(alert.Id, alert); // a write announced meanwhile is newer
+            }
+        }
+    }
+
+    private void OnAlertsWritten(IReadOnlyList<AlertDoc> written)
+    {
+        lock (_alertsGate)
+        {
+            foreach (var alert in written)
+            {
+                _unsent[alert.Id] = alert;
+                if (alert.Status == AlertStatus.Resolved)
+                {
+                    _active.Remove(alert.Id);
+                }
+                else
+                {
+                    _active[alert.Id] = alert;
+                }
+            }
+        }
+    }
+
+    private List<AlertDoc> ActiveAlerts()
+    {
+        lock (_alertsGate)
+        {
+            return [.. _active.Values];
+        }
+    }
+
+    /// <summary>Midnight today in the zone of the site's first project (else the rules' default zone).</summary>
+    private DateTimeOffset DayStart(string siteId) => DayStart(siteId, _registry.AllProjects());
+
+    private DateTimeOffset DayStart(string siteId, IReadOnlyList<Registry.ProjectDoc> allProjects)
+    {
+        var project = allProjects.FirstOrDefault(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal));
         var zone = project is not null && TimeZoneInfo.TryFindSystemTimeZoneById(project.TimeZone, out var found) ? found : _defaultZone;
         return HeadcountHistory.StartOfDay(_clock.GetUtcNow(), zone);
     }
 
     /// <summary>Every site known from punches, gateways, configuration or projects.</summary>
-    public IReadOnlyList<string> SiteIds() =>
+    public IReadOnlyList<string> SiteIds() => SiteIds(_registry.AllProjects());
+
+    private List<string> SiteIds(IReadOnlyList<Registry.ProjectDoc> allProjects) =>
         _headcount.Sites.Concat(_gateways.All.Select(g => g.SiteId)).Concat(_configured.Value.Sites.Keys)
-            .Concat(_registry.AllProjects().SelectMany(p => p.SiteIds))
+            .Concat(allProjects.SelectMany(p => p.SiteIds))
             .Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     public IReadOnlyList<SiteRow> Sites()
     {
-        var open = _alerts.Query(new AlertFilter(Status: "active"));
-        _open = open;
-        return SiteIds().Select(s => Site(s, open)).ToList();
+        var open = ActiveAlerts();
+        var allProjects = _registry.AllProjects();
+        return SiteIds(allProjects).Select(s => Site(s, open, allProjects)).ToList();
     }
 
     /// <summary>One site's row now.</summary>
-    public SiteRow Site(string siteId) => Site(siteId, _alerts.Query(new AlertFilter(Status: "active")));
+    public SiteRow Site(string siteId) => Site(siteId, ActiveAlerts(), _registry.AllProjects());
 
-    private SiteRow Site(string siteId, IReadOnlyList<AlertDoc> open)
+    private SiteRow Site(string siteId, IReadOnlyList<AlertDoc> open, IReadOnlyList<Registry.ProjectDoc> allProjects)
     {
         var gateway = _gateways.Find(siteId);
-        var projects = _registry.AllProjects().Where(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var projects = allProjects.Where(p => p.SiteIds.Contains(siteId, StringComparer.Ordinal)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var mine = open.Where(a => a.ProjectId is not null && projects.Contains(a.ProjectId)).ToList();
-        var dayStart = DayStart(siteId);
+        var dayStart = DayStart(siteId, allProjects);
         var points = _history.TryGetValue(siteId, out var list) ? Snapshot(list, dayStart) : [];
         return new SiteRow(siteId, _headcount.Of(siteId).OnSite, gateway?.Connected ?? false, gateway?.Status?.DevicesOnline, gateway?.Status?.DevicesOffline,
             gateway?.Status?.Backlog, gateway?.LastSeen,
@@ -177,11 +225,12 @@ public sealed class HubLiveFeed : LiveEventFeed
     {
         try
         {
-            var open = _open;
+            var open = ActiveAlerts();
+            var allProjects = _registry.AllProjects();
             foreach (var site in sites)
             {
                 Record(site);
-                PublishSite(Site(site, open));
+                PublishSite(Site(site, open, allProjects));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -210,10 +259,15 @@ public sealed class HubLiveFeed : LiveEventFeed
 
     protected override void Sample()
     {
-        var changed = _alerts.Query(new AlertFilter()).Where(a => a.UpdatedAt > _alertsSeen).OrderBy(a => a.UpdatedAt).ToList();
+        Dictionary<long, AlertDoc> unsent;
+        lock (_alertsGate)
+        {
+            (unsent, _unsent) = (_unsent, []);
+        }
+
+        var changed = unsent.Values.OrderBy(a => a.UpdatedAt).ThenBy(a => a.Id).ToList();
         if (changed.Count > 0)
         {
-            _alertsSeen = changed[^1].UpdatedAt;
             var links = ContractorLinks.From(_registry);
             foreach (var alert in changed.TakeLast(200))
             {
@@ -231,6 +285,7 @@ public sealed class HubLiveFeed : LiveEventFeed
     public override void Dispose()
     {
         _headcount.Changed -= OnHeadcountChanged;
+        _alerts.Written -= OnAlertsWritten;
         base.Dispose();
     }
 

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MQTTnet;
+using MQTTnet.Protocol;
+using SiteHub.Hub;
+using SiteHub.Hub.Alerts;
+using SiteHub.Hub.Influx;
+using SiteHub.Hub.Ingest;
+using SiteHub.Platform.Hosting;
+using SiteHub.Protocols;
+using SiteHub.Protocols.Punches;
+using SiteHub.Protocols.Uplink;
+
+namespace SiteHub.Benchmarks;
+
+/// <summary>
+/// <c>hub-ingest</c>: the whole hub, as a site's gateways see it — <paramref name="gateways"/> MQTT
+/// clients log in to the hub's embedded broker as gateways and publish <c>PunchBatch</c> messages
+/// of <paramref name="batch"/> punches, each keeping <paramref name="inFlight"/> batches unanswered
+/// (the uplink's window), counting a batch done on its <c>BatchAck</c> (after the hub's fsync'd
+/// commit). Everything the hub does with a punch runs: MQTT ingest, dedupe, punch and attendance
+/// store, live headcount and the UI's feed, the live rules, and the InfluxDB sink (into a
+/// VictoriaMetrics started here when Debian's package is installed). Prints acked punches/s, the
+/// process's CPU per punch, and when the live rules and the sink had caught up.
+/// </summary>
+/// <remarks>
+/// Run: <c>dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people]</c>.
+/// The clients run in this process too: their CPU (serialising nothing — the payloads are built
+/// before the clock starts — but sending and receiving) counts against the hub here.
+/// </remarks>
+public static class HubIngestThroughput
+{
+    private const string VictoriaMetrics = "/usr/bin/victoria-metrics";
+
+    public static async Task<int> RunAsync(int gateways, int punches, int batch, int inFlight, int people)
+    {
+        var folder = Directory.CreateTempSubdirectory("sitehub-hub-ingest-").FullName;
+        Process? victoria = null;
+        try
+        {
+            var (hubPort, brokerPort) = (LoopbackPort.Free(), LoopbackPort.Free());
+            List<string> args = ["--urls", $"http://127.0.0.1:{hubPort}", $"--Hub:DataPath={Path.Combine(folder, "hub")}", $"--CentralBroker:Port={brokerPort}",
+                "--Admin:Password=bench-admin-pw", "--Serilog:MinimumLevel:Default=Warning"];
+            for (var g = 0; g < gateways; g++)
+            {
+                args.Add($"--Gateways:site-{g}:Password=bench-gateway-pw");
+            }
+
+            if (File.Exists(VictoriaMetrics))
+            {
+                var influxPort = LoopbackPort.Free();
+                victoria = StartVictoriaMetrics(influxPort, Path.Combine(folder, "victoria"));
+                await WaitForPortAsync(influxPort);
+                args.Add($"--Influx:Url=http://127.0.0.1:{influxPort}");
+                args.Add("--Influx:Token=bench-token");
+            }
+
+            await using var hub = HubApp.Build([.. args]);
+            await hub.StartAsync();
+            var store = hub.Services.GetRequiredService<PunchStore>();
+            var rules = hub.Services.GetRequiredService<LiveReconciler>();
+            var sink = hub.Services.GetRequiredService<InfluxSink>();
+
+            var perGateway = punches / gateways / batch;
+            var payloads = Enumerable.Range(0, gateways).Select(g => BuildPayloads($"site-{g}", perGateway, batch, people)).ToList();
+            var senders = new List<GatewaySender>();
+            for (var g = 0; g < gateways; g++)
+            {
+                senders.Add(await GatewaySender.ConnectAsync($"site-{g}", brokerPort, inFlight));
+            }
+
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(senders.Select((sender, g) => sender.SendAllAsync(payloads[g])));
+            var acked = clock.Elapsed;
+            var ackedCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var rulesCaughtUp = await WaitUntilAsync(() => rules.State is var s && s.AppliedSeq >= s.StoredSeq && s.QueuedBatches == 0, clock);
+            var sinkCaughtUp = sink.State.Enabled ? await WaitUntilAsync(() => sink.State.Lag == 0, clock) : (TimeSpan?)null;
+            var allCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+
+            var total = perGateway * batch * gateways;
+            var stored = store.LastSeq;
+            var sinkText = sinkCaughtUp is { } s ? FormattableString.Invariant($"InfluxDB sink caught up at {s.TotalSeconds:F1} s") : "InfluxDB sink off (no victoria-metrics)";
+            Console.WriteLine(FormattableString.Invariant(
+                $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch; live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits"));
+            foreach (var sender in senders)
+            {
+                await sender.DisposeAsync();
+            }
+
+            await hub.StopAsync();
+            return stored == total ? 0 : 1;
+        }
+        finally
+        {
+            if (victoria is not null)
+            {
+                victoria.Kill(entireProcessTree: true);
+                await victoria.WaitForExitAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static List<(string BatchId, byte[] Payload)> BuildPayloads(string site, int batches, int batch, int people)
+    {
+        var start = DateTimeOffset.UtcNow;
+        var result = new List<(string, byte[])>(batches);
+        for (var b = 0; b < batches; b++)
+        {
+            var group = new Punch[batch];
+            for (var k = 0; k < batch; k++)
+            {
+                var n = b * batch + k;
+                group[k] = new DevicePunch($"{site}-D{n % 20}", n, $"W{n % people:D5}", start.AddMilliseconds(n), n % 2 == 0 ? Direction.In : Direction.Out, VerifyMode.Face)
+                    .ToPunch(site, "gate-1", Direction.In, start, "sitehub-v1");
+            }
+
+            var batchId = $"{site}-{b}";
+            result.Add((batchId, JsonSerializer.SerializeToUtf8Bytes(new PunchBatch(site, batchId, group), ProtocolsJsonContext.Default.PunchBatch)));
+        }
+
+        return result;
+    }
+
+    private static async Task<TimeSpan> WaitUntilAsync(Func<bool> condition, Stopwatch clock)
+    {
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        return clock.Elapsed;
+    }
+
+    private static Process StartVictoriaMetrics(int port, string data) => Process.Start(new ProcessStartInfo(VictoriaMetrics)
+    {
+        ArgumentList = { $"-httpListenAddr=127.0.0.1:{port}", $"-storageDataPath={data}", "-retentionPeriod=100y", "-loggerLevel=ERROR" },
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    }) ?? throw new InvalidOperationException("victoria-metrics did not start");
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+        }
+
+        throw new TimeoutException($"victoria-metrics did not listen on {port}");
+    }
+
+    /// <summary>One gateway's uplink reduced to its wire behaviour: publish QoS 1, wait for the BatchAck, keep a window.</summary>
+    private sealed class GatewaySender : IAsyncDisposable
+    {
+        private readonly IMqttClient _client;
+        private readonly string _site;
+        private readonly SemaphoreSlim _window;
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _pending = new(StringComparer.Ordinal);
+
+        private GatewaySender(IMqttClient client, string site, int inFlight)
+        {
+            _client = client;
+            _site = site;
+            _window = new SemaphoreSlim(inFlight);
+            _client.ApplicationMessageReceivedAsync += args =>
+            {
+                var ack = JsonSerializer.Deserialize(args.ApplicationMessage.Payload.FirstSpan, ProtocolsJsonContext.Default.BatchAck);
+                if (ack is not null && _pending.TryRemove(ack.BatchId, out var done))
+                {
+                    done.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+
+        public static async Task<GatewaySender> ConnectAsync(string site, int port, int inFlight)
+        {
+            var client = new MqttClientFactory().CreateMqttClient();
+            var sender = new GatewaySender(client, site, inFlight);
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("gateway-" + site)
+                .WithCredentials(site, "bench-gateway-pw").WithCleanStart().Build());
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(UplinkTopics.Acks(site), MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            return sender;
+        }
+
+        public async Task SendAllAsync(List<(string BatchId, byte[] Payload)> payloads)
+        {
+            var sent = new List<Task>(payloads.Count);
+            foreach (var (batchId, payload) in payloads)
+            {
+                await _window.WaitAsync();
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _pending[batchId] = done;
+                sent.Add(done.Task.ContinueWith(_ => _window.Release(), TaskScheduler.Default));
+                await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(UplinkTopics.Punches(_site)).WithPayload(payload)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            }
+
+            await Task.WhenAll(sent);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _client.DisconnectAsync();
+            _client.Dispose();
+        }
+    }
+}
