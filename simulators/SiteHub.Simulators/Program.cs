@@ -54,9 +54,10 @@ var loadDevices = new Option<int>("--devices") { Description = "Simulated termin
 var loadGatewayProcess = new Option<bool>("--gateway-process") { Description = "Run the gateway as its own process, so its CPU and memory are measured apart from the driver and the hub" };
 var loadNoHub = new Option<bool>("--no-hub") { Description = "Never start the hub: measure the gateway's durable ingest alone (its backlog just grows)" };
 var loadReplay = new Option<int>("--replay") { Description = "Punches to buffer at the gateway while the hub is down; the hub then starts with the live load and the drain is timed", DefaultValueFactory = _ => 0 };
+var loadWarmup = new Option<int>("--warmup") { Description = "Seconds of the same load before the measured run (not counted: start-up and JIT), then the counts start again", DefaultValueFactory = _ => 0 };
 var load = new Command("load", "Benchmark: drive a gateway with simulated terminals and measure acks, latency, CPU, memory, backlog")
 {
-    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines, loadGatewayProcess, loadReplay, loadNoHub,
+    loadDevices, loadRate, loadDuration, loadBatch, loadProtocol, loadGatewayApi, loadBroker, loadPassword, loadOut, loadBaselines, loadGatewayProcess, loadReplay, loadNoHub, loadWarmup,
 };
 load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "sitehub-v1"
     ? Task.FromResult(Fail("load drives sitehub-v1 terminals only so far"))
@@ -69,6 +70,7 @@ load.SetAction((parse, cancellationToken) => parse.GetValue(loadProtocol) != "si
             GatewayProcess = parse.GetValue(loadGatewayProcess),
             Replay = parse.GetValue(loadReplay),
             NoHub = parse.GetValue(loadNoHub),
+            Warmup = TimeSpan.FromSeconds(parse.GetValue(loadWarmup)),
         },
         parse.GetValue(loadBaselines),
         parse.GetValue(loadOut),

@@ -69,6 +69,13 @@ public sealed partial class PunchStore : IDisposable
     private readonly BsonExpression _daysIn = BsonExpression.Create("_id IN @0");
     private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _announcer;
+
+    // The attendance days committed lately, as stored. Most punches land on a day already stored
+    // (a worker's second punch of the day), and reading it back cost LiteDB a document load per
+    // punch. Only the commit thread uses it; it is filled after a commit succeeds and emptied
+    // whenever one fails, so it never holds anything but what the file holds.
+    private readonly Dictionary<string, AttendanceDay> _recentDays = new(StringComparer.Ordinal);
+    private const int RecentDaysLimit = 500_000;
     private readonly ILogger<PunchStore> _logger;
     private long _nextSeq;
 
@@ -76,7 +83,7 @@ public sealed partial class PunchStore : IDisposable
     {
         _logger = logger;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"));
+        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"), ordinal: true);
         PunchDocs.EnsureIndex("eid", unique: true);
         PunchDocs.EnsureIndex("at");
         _nextSeq = PunchDocs.MaxInt64Id() + 1;
@@ -119,6 +126,7 @@ public sealed partial class PunchStore : IDisposable
         if (_db.BeginTransaction())
         {
             _nextSeq = PunchDocs.MaxInt64Id() + 1; // the last commit failed and the store was reopened
+            _recentDays.Clear();
         }
 
         var seqBefore = _nextSeq;
@@ -170,12 +178,15 @@ public sealed partial class PunchStore : IDisposable
 
             PunchDocs.InsertBulk(documents, batchSize: Math.Max(documents.Count, 1));
             var stored = StoredDays(days.Keys);
-            AttendanceDocs.Upsert(days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList());
+            var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
+            AttendanceDocs.Upsert(merged);
             _db.CommitDurably();
+            RememberDays(merged);
         }
         catch
         {
             _nextSeq = seqBefore;
+            _recentDays.Clear();
             _db.AbandonTransaction();
             throw;
         }
@@ -280,11 +291,46 @@ public sealed partial class PunchStore : IDisposable
         return PunchDocs.Find(_eventIdsIn).Select(doc => doc["eid"].AsString).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>The stored attendance days among <paramref name="keys"/>, in one indexed query.</summary>
+    /// <summary>The stored attendance days among <paramref name="keys"/>: those committed lately from memory, the rest in one indexed query.</summary>
     private Dictionary<string, AttendanceDay> StoredDays(IEnumerable<string> keys)
     {
-        _daysIn.Parameters["0"] = new BsonArray(keys.Select(key => new BsonValue(key)));
-        return AttendanceDocs.Find(_daysIn).ToDictionary(day => day.Id, StringComparer.Ordinal);
+        var found = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
+        var unknown = new BsonArray();
+        foreach (var key in keys)
+        {
+            if (_recentDays.TryGetValue(key, out var day))
+            {
+                found[key] = day;
+            }
+            else
+            {
+                unknown.Add(new BsonValue(key));
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            _daysIn.Parameters["0"] = unknown;
+            foreach (var day in AttendanceDocs.Find(_daysIn))
+            {
+                found[day.Id] = day;
+            }
+        }
+
+        return found;
+    }
+
+    private void RememberDays(List<AttendanceDay> committed)
+    {
+        if (_recentDays.Count + committed.Count > RecentDaysLimit)
+        {
+            _recentDays.Clear(); // simple and rare: a day's workers fill it again within a few punches each
+        }
+
+        foreach (var day in committed)
+        {
+            _recentDays[day.Id] = day;
+        }
     }
 
     private static BsonDocument ToDocument(long seq, Punch punch)

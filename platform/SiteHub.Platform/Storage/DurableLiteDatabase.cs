@@ -13,13 +13,16 @@ public sealed class DurableLiteDatabase : IDisposable
     public const long CheckpointLogBytes = 16 * 1024 * 1024;
 
     private readonly BsonMapper _mapper;
+    private readonly ConnectionString _connection;
     private readonly ReaderWriterLockSlim _engineSwap = new();
     private bool _broken;
 
-    private DurableLiteDatabase(LiteDatabase database, string dataFile, BsonMapper mapper)
+    private DurableLiteDatabase(LiteDatabase database, ConnectionString connection, BsonMapper mapper)
     {
         _mapper = mapper;
+        _connection = connection;
         Database = database;
+        var dataFile = Path.GetFullPath(connection.Filename);
         DataFile = dataFile;
         LogFile = Path.Combine(
             Path.GetDirectoryName(dataFile)!,
@@ -36,15 +39,28 @@ public sealed class DurableLiteDatabase : IDisposable
     public string LogFile { get; }
 
     /// <summary>Opens (or creates) the database at <paramref name="dataFile"/>, creating its folder.</summary>
-    public static DurableLiteDatabase Open(string dataFile, BsonMapper? mapper = null)
+    /// <param name="dataFile">The data file.</param>
+    /// <param name="mapper">The object mapper; default <see cref="CreateMapper"/>.</param>
+    /// <param name="ordinal">
+    /// Create a new file with ordinal (byte-wise, case-sensitive) string comparison instead of
+    /// LiteDB's default, the current culture ignoring case, which goes through ICU on every key
+    /// compared in an index. An existing file keeps the comparison it was created with.
+    /// </param>
+    public static DurableLiteDatabase Open(string dataFile, BsonMapper? mapper = null, bool ordinal = false)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataFile))!;
         Directory.CreateDirectory(folder);
         mapper ??= CreateMapper();
-        var database = OpenEngine(dataFile, mapper);
+        var connection = new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct };
+        if (ordinal)
+        {
+            connection.Collation = new Collation(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal);
+        }
+
+        var database = OpenEngine(connection, mapper);
         try
         {
-            var durable = new DurableLiteDatabase(database, Path.GetFullPath(dataFile), mapper);
+            var durable = new DurableLiteDatabase(database, connection, mapper);
             DiskSync.File(durable.DataFile);
             DiskSync.Directory(folder);
             return durable;
@@ -56,9 +72,9 @@ public sealed class DurableLiteDatabase : IDisposable
         }
     }
 
-    private static LiteDatabase OpenEngine(string dataFile, BsonMapper mapper)
+    private static LiteDatabase OpenEngine(ConnectionString connection, BsonMapper mapper)
     {
-        var database = new LiteDatabase(new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct }, mapper);
+        var database = new LiteDatabase(connection, mapper);
         database.CheckpointSize = 0;
         return database;
     }
@@ -84,7 +100,7 @@ public sealed class DurableLiteDatabase : IDisposable
                 // the old engine may fail to flush on its way out: what it had not committed is not ours to keep
             }
 
-            Database = OpenEngine(DataFile, _mapper);
+            Database = OpenEngine(_connection, _mapper);
         }
         finally
         {

@@ -119,6 +119,9 @@ public sealed class GatewayUnderLoad : IAsyncDisposable
             : string.Equals(link.GetString(), nameof(SiteHub.Platform.Mqtt.MqttLinkState.Connected), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Forgets the steady-memory samples taken so far (after a warm-up).</summary>
+    public void RestartSampling() => _steadyRssMb.Clear();
+
     /// <summary>Takes a resident-memory sample of the gateway process (kept when <paramref name="steady"/>).</summary>
     public void SampleMemory(bool steady)
     {

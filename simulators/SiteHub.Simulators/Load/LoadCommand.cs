@@ -36,6 +36,12 @@ public sealed record LoadSettings(int Devices, double Rate, TimeSpan Duration, i
 
     /// <summary>Never start the hub: the gateway only acks devices and buffers (its ingest alone, with the CPU the hub would take left to it).</summary>
     public bool NoHub { get; init; }
+
+    /// <summary>
+    /// The same load offered for this long first and not counted (start-up, JIT, first connections),
+    /// then everything measured starts again from zero. Not with <see cref="Replay"/>, which times the drain from the hub's start.
+    /// </summary>
+    public TimeSpan Warmup { get; init; }
 }
 
 /// <summary>CPU and memory of one process over the run.</summary>
@@ -174,8 +180,17 @@ public static class LoadCommand
             }
 
             Func<long> atHub = settings.NoHub ? () => -1 : () => Interlocked.Read(ref liveAtHub);
+            if (settings.Warmup > TimeSpan.Zero && settings.Replay == 0)
+            {
+                await DriveAsync(terminals, settings with { Duration = settings.Warmup }, gateway, atHub, liveEndToEnd, cancellationToken);
+                liveEndToEnd.Clear();
+                Interlocked.Exchange(ref liveAtHub, 0);
+                gateway.RestartSampling();
+            }
+
             var result = await DriveAsync(terminals, settings, gateway, atHub, liveEndToEnd, cancellationToken);
             result = result with { Gateway = gateway.Usage(), Replay = replay is null ? null : await replay };
+            await DisposeAllAsync(terminals);
             await gateway.StopAsync();
             if (!settings.NoHub)
             {
@@ -234,7 +249,17 @@ public static class LoadCommand
         var parts = (settings.Broker ?? "127.0.0.1:1883").Split(':');
         await using var gateway = GatewayUnderLoad.Remote(settings.GatewayApiUrl!, settings.AdminPassword ?? "");
         var terminals = await FleetCommand.RegisterTerminalsAsync(gateway.Api, settings.Devices, parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), cancellationToken);
-        return await DriveAsync(terminals, settings, gateway, () => -1, new ConcurrentQueue<double>(), cancellationToken);
+        var result = await DriveAsync(terminals, settings, gateway, () => -1, new ConcurrentQueue<double>(), cancellationToken);
+        await DisposeAllAsync(terminals);
+        return result;
+    }
+
+    private static async Task DisposeAllAsync(List<FaceTerminal> terminals)
+    {
+        foreach (var terminal in terminals)
+        {
+            await terminal.DisposeAsync();
+        }
     }
 
     private static async Task<LoadResult> DriveAsync(List<FaceTerminal> terminals, LoadSettings settings, GatewayUnderLoad gateway, Func<long> atHub, ConcurrentQueue<double> endToEnd, CancellationToken cancellationToken)
@@ -295,11 +320,6 @@ public static class LoadCommand
             Math.Round((process.TotalProcessorTime - cpuBefore).TotalSeconds, 1),
             Math.Round(process.PeakWorkingSet64 / 1024.0 / 1024.0),
             backlogSamples);
-        foreach (var terminal in terminals)
-        {
-            await terminal.DisposeAsync();
-        }
-
         return result;
     }
 
