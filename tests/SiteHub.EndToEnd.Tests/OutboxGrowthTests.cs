@@ -6,14 +6,14 @@ namespace SiteHub.EndToEnd.Tests;
 
 /// <summary>
 /// The outbox's LiteDB files after a sustained run and a drain: the log is checkpointed (it never
-/// stays past the 16 MiB threshold plus the drain's own writes), delivered punches are pruned on the
+/// stays past the 4 MiB threshold plus the drain's own writes), delivered punches are pruned on the
 /// retention schedule (<c>Outbox:RetainDelivered</c>, here seconds instead of days), and the data file
 /// reuses the pruned pages, so a second run of the same size leaves the files no bigger than the first.
 /// </summary>
 public sealed class OutboxGrowthTests
 {
     private const int PerRound = 4_000;
-    private const long LogCheckpointBytes = 16L * 1024 * 1024;
+    private const long LogCheckpointBytes = 4L * 1024 * 1024; // DurableLiteDatabase.CheckpointLogBytes
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

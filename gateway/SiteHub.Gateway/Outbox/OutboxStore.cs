@@ -97,7 +97,7 @@ public sealed class OutboxStore : IDisposable
         OutboxUpgrade.FromDocumentPerPunch(_db.Database, StateDocs, DataDocs);
         LoadState();
         _db.CommitDurably();
-        _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger);
+        _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
     }
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
@@ -393,11 +393,10 @@ public sealed class OutboxStore : IDisposable
                 // punches are resent (the hub dedupes) or pruned again. The next durable commit
                 // carries them to disk. A long drain still must not leave the log large.
                 _db.Database.Commit();
-                _db.CheckpointIfLogLarge();
             }
             else
             {
-                _db.CommitDurably();
+                _db.CommitDurably(checkpoint: false); // the committer checkpoints after the acks
             }
 
             lock (_gate)

@@ -88,7 +88,7 @@ public sealed partial class PunchStore : IDisposable
         PunchDocs.EnsureIndex("at");
         _nextSeq = PunchDocs.MaxInt64Id() + 1;
         _db.CommitDurably();
-        _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger);
+        _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
         _announcer = Task.Run(AnnounceCommittedAsync);
     }
 
@@ -180,7 +180,7 @@ public sealed partial class PunchStore : IDisposable
             var stored = StoredDays(days.Keys);
             var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
             AttendanceDocs.Upsert(merged);
-            _db.CommitDurably();
+            _db.CommitDurably(checkpoint: false);
             RememberDays(merged);
         }
         catch

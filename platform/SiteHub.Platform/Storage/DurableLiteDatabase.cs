@@ -9,8 +9,13 @@ namespace SiteHub.Platform.Storage;
 /// </summary>
 public sealed class DurableLiteDatabase : IDisposable
 {
-    /// <summary>Checkpoint once the log has grown past this (bytes).</summary>
-    public const long CheckpointLogBytes = 16 * 1024 * 1024;
+    /// <summary>
+    /// Checkpoint once the log has grown past this (bytes). LiteDB's checkpoint copies every page
+    /// version in the log and holds the engine meanwhile, so its pause grows with the log: a
+    /// smaller log means more, shorter pauses for the same work (16 MiB paused commits for
+    /// hundreds of milliseconds on this machine).
+    /// </summary>
+    public const long CheckpointLogBytes = 4 * 1024 * 1024;
 
     private readonly BsonMapper _mapper;
     private readonly ConnectionString _connection;
@@ -210,15 +215,20 @@ public sealed class DurableLiteDatabase : IDisposable
 
     /// <summary>
     /// Commits the current transaction (if any) and forces the log to stable storage; when this
-    /// returns every write made so far survives a power cut. Checkpoints when the log has grown large.
+    /// returns every write made so far survives a power cut. Checkpoints when the log has grown
+    /// large, unless <paramref name="checkpoint"/> is false: a group committer acks first and
+    /// checkpoints after (<see cref="CheckpointIfLogLarge"/>), so no ack waits for a checkpoint.
     /// </summary>
-    public void CommitDurably()
+    public void CommitDurably(bool checkpoint = true)
     {
         // Commit() returns false when there was no explicit transaction: a single write outside
         // one has already auto-committed to the log, which still has to reach the disk.
         Database.Commit();
         DiskSync.File(LogFile);
-        CheckpointIfLogLarge();
+        if (checkpoint)
+        {
+            CheckpointIfLogLarge();
+        }
     }
 
     /// <summary>
@@ -229,7 +239,8 @@ public sealed class DurableLiteDatabase : IDisposable
     /// </summary>
     public void CheckpointIfLogLarge()
     {
-        if (LogLength() > CheckpointLogBytes)
+        // A failed write left the engine to be reopened first (BeginTransaction does).
+        if (!_broken && LogLength() > CheckpointLogBytes)
         {
             Checkpoint();
         }

@@ -25,6 +25,7 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
     private readonly ILogger _logger;
     private readonly string _name;
     private readonly Thread _writer;
+    private readonly Action? _afterAcks;
     private static readonly System.Diagnostics.Metrics.Histogram<int> GroupSizes =
         SiteHubTelemetry.StorageMeter.CreateHistogram<int>("sitehub_commit_group_size", "{item}", "Items committed together under one fsync");
     private static readonly System.Diagnostics.Metrics.Histogram<double> CommitLatency =
@@ -37,9 +38,11 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
     /// <param name="maxGroup">Most items in one commit.</param>
     /// <param name="linger">How long to wait for more items after the first (zero: commit what is queued now).</param>
     /// <param name="logger">Where failures are logged.</param>
-    public GroupCommitter(string name, Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> commitGroup, int maxGroup, TimeSpan linger, ILogger logger)
+    /// <param name="afterAcks">Upkeep run after each group's acks are released and before the next group (a checkpoint), so no ack waits for it; a failure is logged.</param>
+    public GroupCommitter(string name, Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> commitGroup, int maxGroup, TimeSpan linger, ILogger logger, Action? afterAcks = null)
     {
         _name = name;
+        _afterAcks = afterAcks;
         _commitGroup = commitGroup;
         _maxGroup = maxGroup;
         _linger = linger;
@@ -102,6 +105,21 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
             }
 
             Commit(group, items);
+            AfterAcks();
+        }
+    }
+
+    // Upkeep that must not delay the acks of the group just committed (a checkpoint); the next
+    // group waits for it, as it would have inside the commit.
+    private void AfterAcks()
+    {
+        try
+        {
+            _afterAcks?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Upkeep after a commit to {Store} failed; the next commit tries again", _name);
         }
     }
 
