@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Configuration;
@@ -34,6 +35,68 @@ public sealed class PunchStoreTests
         Assert.Equal(0, again.Accepted);
         Assert.Equal(2, again.Duplicates);
         Assert.Equal(2, reopened.Count);
+    }
+
+    [Fact]
+    public async Task Event_ids_are_compared_exactly_in_a_new_store()
+    {
+        using var folder = new TempFolder();
+        using var store = Open(folder);
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var lower = InProcessHub.MakePunch("site-a", "d1", 1, "W1", Direction.In, at);
+        var upper = lower with { EventId = lower.EventId.ToUpperInvariant(), DeviceSn = "D1" };
+        Assert.NotEqual(lower.EventId, upper.EventId);
+
+        var ack = await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [lower, upper]), Token);
+
+        Assert.Equal((2, 0), (ack.Accepted, ack.Duplicates));
+    }
+
+    [Fact]
+    public async Task A_day_counts_every_punch_across_commits_and_a_reopen()
+    {
+        using var folder = new TempFolder();
+        var morning = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        using (var store = Open(folder))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await store.StoreAsync("site-a", new PunchBatch("site-a", $"b{i}", [InProcessHub.MakePunch("site-a", "D1", i, "W1", i % 2 == 0 ? Direction.In : Direction.Out, morning.AddHours(i))]), Token);
+            }
+        }
+
+        using var reopened = Open(folder);
+        await reopened.StoreAsync("site-a", new PunchBatch("site-a", "b9", [InProcessHub.MakePunch("site-a", "D1", 9, "W1", Direction.Out, morning.AddHours(9))]), Token);
+
+        var day = Assert.Single(reopened.AttendanceOf("W1"));
+        Assert.Equal(4, day.Punches);
+        Assert.Equal(morning, day.FirstIn);
+        Assert.Equal(morning.AddHours(9), day.LastOut);
+    }
+
+    [Fact]
+    public async Task A_failing_listener_neither_fails_the_commit_nor_stops_later_announcements()
+    {
+        using var folder = new TempFolder();
+        using var store = Open(folder);
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var announced = Channel.CreateUnbounded<long>();
+        var calls = 0;
+        store.Committed += punches =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("listener bug");
+            }
+
+            announced.Writer.TryWrite(punches[^1].Seq);
+        };
+
+        var first = await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, at)]), Token);
+        var second = await store.StoreAsync("site-a", new PunchBatch("site-a", "b2", [InProcessHub.MakePunch("site-a", "D1", 2, "W1", Direction.Out, at.AddHours(1))]), Token);
+
+        Assert.Equal((1, 1), (first.Accepted, second.Accepted));
+        Assert.Equal(2, await announced.Reader.ReadAsync(Token));
     }
 
     [Fact]
