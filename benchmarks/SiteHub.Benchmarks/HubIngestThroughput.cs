@@ -28,7 +28,7 @@ namespace SiteHub.Benchmarks;
 /// process's CPU per punch, and when the live rules and the sink had caught up.
 /// </summary>
 /// <remarks>
-/// Run: <c>dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people]</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people] [influx|no-influx]</c>.
 /// The clients run in this process too: their CPU (serialising nothing — the payloads are built
 /// before the clock starts — but sending and receiving) counts against the hub here.
 /// </remarks>
@@ -36,7 +36,7 @@ public static class HubIngestThroughput
 {
     private const string VictoriaMetrics = "/usr/bin/victoria-metrics";
 
-    public static async Task<int> RunAsync(int gateways, int punches, int batch, int inFlight, int people)
+    public static async Task<int> RunAsync(int gateways, int punches, int batch, int inFlight, int people, bool influx)
     {
         var folder = Directory.CreateTempSubdirectory("sitehub-hub-ingest-").FullName;
         Process? victoria = null;
@@ -50,7 +50,7 @@ public static class HubIngestThroughput
                 args.Add($"--Gateways:site-{g}:Password=bench-gateway-pw");
             }
 
-            if (File.Exists(VictoriaMetrics))
+            if (influx && File.Exists(VictoriaMetrics))
             {
                 var influxPort = LoopbackPort.Free();
                 victoria = StartVictoriaMetrics(influxPort, Path.Combine(folder, "victoria"));
@@ -84,7 +84,7 @@ public static class HubIngestThroughput
 
             var total = perGateway * batch * gateways;
             var stored = store.LastSeq;
-            var sinkText = sinkCaughtUp is { } s ? FormattableString.Invariant($"InfluxDB sink caught up at {s.TotalSeconds:F1} s") : "InfluxDB sink off (no victoria-metrics)";
+            var sinkText = sinkCaughtUp is { } s ? FormattableString.Invariant($"InfluxDB sink caught up at {s.TotalSeconds:F1} s") : "InfluxDB sink off";
             Console.WriteLine(FormattableString.Invariant(
                 $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch; live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits"));
             foreach (var sender in senders)

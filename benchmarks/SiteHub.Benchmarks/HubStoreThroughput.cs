@@ -35,7 +35,7 @@ public static class HubStoreThroughput
                     for (var k = 0; k < group.Length; k++)
                     {
                         var n = i + k;
-                        group[k] = new DevicePunch($"D{n % 20}", n, $"W{n % 2000:D4}", now.AddMilliseconds(n), n % 2 == 0 ? Direction.In : Direction.Out, VerifyMode.Face)
+                        group[k] = new DevicePunch($"{site}-D{n % 20}", n, $"W{n % 2000:D4}", now.AddMilliseconds(n), n % 2 == 0 ? Direction.In : Direction.Out, VerifyMode.Face)
                             .ToPunch(site, "gate-1", Direction.In, now, "sitehub-v1");
                     }
 
@@ -46,6 +46,11 @@ public static class HubStoreThroughput
             var elapsed = clock.Elapsed;
             var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var total = perGateway * gateways;
+            if (store.Count != total)
+            {
+                throw new InvalidOperationException($"hub-store: {store.Count} punches stored of {total} sent: the event ids must be unique");
+            }
+
             Console.WriteLine($"hub-store: {gateways} gateways × {perGateway} punches (batches of {batch}): {total / elapsed.TotalSeconds:F0} punches/s committed and acked, "
                 + $"{used.TotalMicroseconds / total:F1} µs CPU per punch, {store.Committer.Commits} commits");
             return 0;

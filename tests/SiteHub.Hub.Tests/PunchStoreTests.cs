@@ -100,6 +100,58 @@ public sealed class PunchStoreTests
     }
 
     [Fact]
+    public async Task A_store_of_one_document_per_punch_is_converted_on_open_with_nothing_lost_or_doubled()
+    {
+        using var folder = new TempFolder();
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var old = Enumerable.Range(1, 2500).Select(i => InProcessHub.MakePunch("site-a", "D1", i, $"W{i % 7}", i % 2 == 0 ? Direction.In : Direction.Out, at.AddSeconds(i))).ToList();
+        using (var file = new LiteDB.LiteDatabase(Path.Combine(folder.Path, "hub.db")))
+        {
+            // The layout before segments: one document per punch, _id = hub sequence.
+            var punches = file.GetCollection("punches");
+            punches.EnsureIndex("eid", unique: true);
+            punches.EnsureIndex("at");
+            punches.InsertBulk(old.Select((p, i) => new LiteDB.BsonDocument
+            {
+                ["_id"] = (long)(i + 1), ["eid"] = p.EventId, ["site"] = p.SiteId, ["dev"] = p.DeviceSn, ["gate"] = p.GateId, ["person"] = p.PersonId,
+                ["dir"] = (int)p.Direction, ["at"] = p.OccurredAt.UtcDateTime, ["atTicks"] = p.OccurredAt.UtcTicks, ["off"] = (int)p.OccurredAt.Offset.TotalMinutes,
+                ["rcv"] = p.ReceivedAt.UtcTicks, ["mode"] = (int)p.VerifyMode, ["proto"] = p.Protocol,
+            }));
+        }
+
+        using var store = Open(folder);
+
+        Assert.Equal(2500, store.Count);
+        Assert.Equal(2500, store.LastSeq);
+        var read = store.ReadAfter(1000, 5000);
+        Assert.Equal(Enumerable.Range(1001, 1500).Select(i => (long)i), read.Select(p => p.Seq));
+        Assert.Equal(old[1000] with { ReceivedAt = read[0].Punch.ReceivedAt }, read[0].Punch);
+        Assert.Equal(3, store.Query("site-a", null, at.AddSeconds(10), at.AddSeconds(12), 100).Count);
+        var again = await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [old[0], old[2499], InProcessHub.MakePunch("site-a", "D1", 9999, "W1", Direction.In, at)]), Token);
+        Assert.Equal((1, 2), (again.Accepted, again.Duplicates));
+        Assert.Equal(2501, Assert.Single(store.ReadAfter(2500, 10)).Seq);
+    }
+
+    [Fact]
+    public async Task Reads_cross_segments_in_order_and_time_queries_find_late_punches()
+    {
+        using var folder = new TempFolder();
+        using var store = Open(folder);
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var batch = Enumerable.Range(1, PunchStore.SegmentCapacity + 500).Select(i => InProcessHub.MakePunch("site-a", "D1", i, "W1", Direction.In, at.AddSeconds(i))).ToList();
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", batch), Token);
+        // A gateway's backlog from the day before arrives later, in a segment of its own.
+        var late = InProcessHub.MakePunch("site-a", "D2", 1, "W2", Direction.In, at.AddDays(-1));
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b2", [late]), Token);
+
+        Assert.Equal(Enumerable.Range(1, batch.Count + 1).Select(i => (long)i), store.ReadAfter(0, 10_000).Select(p => p.Seq));
+        Assert.Equal([batch.Count + 1L], store.ReadAfter(batch.Count, 10).Select(p => p.Seq));
+        var day = store.Query(null, null, at.AddDays(-2), at.AddSeconds(2), 10);
+        Assert.Equal([late.EventId, batch[0].EventId, batch[1].EventId], day.Select(p => p.EventId));
+        Assert.Equal(2, store.OccurredSince(at.AddSeconds(batch.Count - 2)).Count());
+    }
+
+    [Fact]
     public async Task Attendance_days_follow_the_time_zone_with_first_in_and_last_out()
     {
         using var folder = new TempFolder();

@@ -57,15 +57,22 @@ public sealed record AttendanceDay
 /// gateways' batches; only then does the caller get the <see cref="BatchAck"/> to publish.
 /// </summary>
 /// <remarks>
-/// <c>punches</c>: <c>_id</c> = hub sequence (the order the sinks read in), <c>eid</c> unique,
-/// <c>at</c> (UTC instant, indexed for time queries) and the punch's other fields.
+/// Punches are stored by the run of a commit, not one document each: LiteDB's work per document
+/// (a data block and a node in each of three indexes) was most of the commit thread's time.
+/// <c>punch_segments</c>: <c>_id</c> = the hub sequence of its first punch (the order the sinks
+/// read in), <c>last</c> (indexed), <c>n</c>, <c>minTicks</c>/<c>maxTicks</c> (UTC ticks of the
+/// earliest and latest punch, <c>maxTicks</c> indexed for time queries) and <c>p</c>, the punches
+/// (each with its <c>_id</c> = sequence, <c>eid</c>, <c>atTicks</c> and its other fields).
+/// <c>event_ids</c>: one small document per punch, <c>_id</c> = its event id: the dedupe.
+/// <c>attendance</c>: one document per person, site and day. A file written before segments
+/// (one <c>punches</c> document per punch) is converted when opened (<see cref="UpgradeFromDocumentPerPunch"/>).
 /// </remarks>
 public sealed partial class PunchStore : IDisposable
 {
     private readonly DurableLiteDatabase _db;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
     private readonly TimeZoneInfo _zone;
-    private readonly BsonExpression _eventIdsIn = BsonExpression.Create("eid IN @0");
+    private readonly BsonExpression _eventIdsIn = BsonExpression.Create("_id IN @0");
     private readonly BsonExpression _daysIn = BsonExpression.Create("_id IN @0");
     private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _announcer;
@@ -84,18 +91,26 @@ public sealed partial class PunchStore : IDisposable
         _logger = logger;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"), ordinal: true);
-        PunchDocs.EnsureIndex("eid", unique: true);
-        PunchDocs.EnsureIndex("at");
-        _nextSeq = PunchDocs.MaxInt64Id() + 1;
+        SegmentDocs.EnsureIndex("last");
+        SegmentDocs.EnsureIndex("maxTicks");
+        UpgradeFromDocumentPerPunch();
+        _nextSeq = LastStoredSeq() + 1;
         _db.CommitDurably();
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
         _announcer = Task.Run(AnnounceCommittedAsync);
     }
 
-    // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
-    private const string PunchCollection = "punches";
+    /// <summary>Most punches in one segment document (a commit's punches are cut into runs of this many).</summary>
+    public const int SegmentCapacity = 1000;
 
-    private ILiteCollection<BsonDocument> PunchDocs => _db.Database.GetCollection(PunchCollection);
+    // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
+    private const string SegmentCollection = "punch_segments";
+    private const string EventIdCollection = "event_ids";
+    private const string OldPunchCollection = "punches";
+
+    private ILiteCollection<BsonDocument> SegmentDocs => _db.Database.GetCollection(SegmentCollection);
+
+    private ILiteCollection<BsonDocument> EventIdDocs => _db.Database.GetCollection(EventIdCollection);
 
     private ILiteCollection<AttendanceDay> AttendanceDocs => _db.Database.GetCollection<AttendanceDay>("attendance");
 
@@ -125,7 +140,7 @@ public sealed partial class PunchStore : IDisposable
         var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
         if (_db.BeginTransaction())
         {
-            _nextSeq = PunchDocs.MaxInt64Id() + 1; // the last commit failed and the store was reopened
+            _nextSeq = LastStoredSeq() + 1; // the last commit failed and the store was reopened
             _recentDays.Clear();
         }
 
@@ -176,7 +191,8 @@ public sealed partial class PunchStore : IDisposable
                 acks[i] = new BatchAck(batches[i].Batch.BatchId, accepted[i], duplicates[i], rejected[i]);
             }
 
-            PunchDocs.InsertBulk(documents, batchSize: Math.Max(documents.Count, 1));
+            EventIdDocs.InsertBulk(documents.Select(d => new BsonDocument { ["_id"] = d["eid"] }), batchSize: Math.Max(documents.Count, 1));
+            SegmentDocs.InsertBulk(documents.Chunk(SegmentCapacity).Select(ToSegment), batchSize: Math.Max(documents.Count / SegmentCapacity, 1));
             var stored = StoredDays(days.Keys);
             var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
             AttendanceDocs.Upsert(merged);
@@ -238,37 +254,67 @@ public sealed partial class PunchStore : IDisposable
     /// <summary>Punches matching the filters, oldest first.</summary>
     public IReadOnlyList<Punch> Query(string? site, string? person, DateTimeOffset? from, DateTimeOffset? to, int limit)
     {
-        var low = from?.UtcDateTime ?? DateTime.MinValue;
-        var high = to?.UtcDateTime ?? DateTime.MaxValue;
+        var low = from?.UtcTicks ?? long.MinValue;
+        var high = to?.UtcTicks ?? long.MaxValue;
         return _db.Read(db =>
         {
-            var result = new List<Punch>(Math.Min(limit, 1000));
-            foreach (var doc in db.GetCollection(PunchCollection).Find(LiteDB.Query.Between("at", low, high)))
+            var found = new List<StoredPunch>();
+            foreach (var segment in db.GetCollection(SegmentCollection).Find(LiteDB.Query.GTE("maxTicks", low)))
             {
-                if ((site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
+                if (segment["minTicks"].AsInt64 > high)
                 {
-                    result.Add(FromDocument(doc).Punch);
-                    if (result.Count == limit)
+                    continue;
+                }
+
+                foreach (var item in segment["p"].AsArray)
+                {
+                    var doc = item.AsDocument;
+                    var at = doc["atTicks"].AsInt64;
+                    if (at >= low && at <= high && (site is null || doc["site"].AsString == site) && (person is null || doc["person"].AsString == person))
                     {
-                        break;
+                        found.Add(FromDocument(doc));
                     }
                 }
             }
 
-            return result;
+            return found.OrderBy(p => p.Punch.OccurredAt.UtcTicks).ThenBy(p => p.Seq).Take(limit).Select(p => p.Punch).ToList();
         });
     }
 
     /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
-    public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) =>
-        _db.Read(db => db.GetCollection(PunchCollection).Find(LiteDB.Query.GT("_id", afterSeq), limit: limit).Select(FromDocument).ToList());
+    public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) => _db.Read(db =>
+    {
+        var result = new List<StoredPunch>(Math.Min(limit, 10_000));
+        foreach (var segment in db.GetCollection(SegmentCollection).Find(LiteDB.Query.GT("last", afterSeq)))
+        {
+            foreach (var item in segment["p"].AsArray)
+            {
+                if (item["_id"].AsInt64 > afterSeq)
+                {
+                    result.Add(FromDocument(item.AsDocument));
+                    if (result.Count == limit)
+                    {
+                        return result;
+                    }
+                }
+            }
+        }
+
+        return result;
+    });
 
     /// <summary>Punches that occurred after <paramref name="since"/> (to rebuild live state at start-up).</summary>
-    public IEnumerable<Punch> OccurredSince(DateTimeOffset since) =>
-        PunchDocs.Find(LiteDB.Query.GT("at", since.UtcDateTime)).Select(d => FromDocument(d).Punch);
+    public IEnumerable<Punch> OccurredSince(DateTimeOffset since)
+    {
+        var after = since.UtcTicks;
+        return SegmentDocs.Find(LiteDB.Query.GT("maxTicks", after))
+            .SelectMany(segment => segment["p"].AsArray)
+            .Where(item => item["atTicks"].AsInt64 > after)
+            .Select(item => FromDocument(item.AsDocument).Punch);
+    }
 
     /// <summary>Total punches stored.</summary>
-    public long Count => _db.Read(db => db.GetCollection(PunchCollection).LongCount());
+    public long Count => _db.Read(db => db.GetCollection(EventIdCollection).LongCount());
 
     /// <summary>A sink's persisted position in the stream.</summary>
     public long GetCursor(string sink) => _db.Read(db => db.GetCollection("cursors").FindById(sink)?["seq"].AsInt64 ?? 0);
@@ -288,7 +334,70 @@ public sealed partial class PunchStore : IDisposable
     private HashSet<string> StoredEventIds(IEnumerable<string> eventIds)
     {
         _eventIdsIn.Parameters["0"] = new BsonArray(eventIds.Select(id => new BsonValue(id)));
-        return PunchDocs.Find(_eventIdsIn).Select(doc => doc["eid"].AsString).ToHashSet(StringComparer.Ordinal);
+        return EventIdDocs.Find(_eventIdsIn).Select(doc => doc["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private long LastStoredSeq() =>
+        SegmentDocs.Find(LiteDB.Query.All("last", LiteDB.Query.Descending), limit: 1).FirstOrDefault()?["last"].AsInt64 ?? 0;
+
+    private static BsonDocument ToSegment(BsonDocument[] punches)
+    {
+        var ticks = punches.Select(p => p["atTicks"].AsInt64).ToList();
+        return new BsonDocument
+        {
+            ["_id"] = punches[0]["_id"],
+            ["last"] = punches[^1]["_id"],
+            ["n"] = punches.Length,
+            ["minTicks"] = ticks.Min(),
+            ["maxTicks"] = ticks.Max(),
+            ["p"] = new BsonArray(punches),
+        };
+    }
+
+    /// <summary>
+    /// Converts a <c>hub.db</c> written before segments — one <c>punches</c> document per punch —
+    /// in one transaction that also empties the old collection, so a crash leaves either layout whole.
+    /// </summary>
+    private void UpgradeFromDocumentPerPunch()
+    {
+        var database = _db.Database;
+        if (!database.CollectionExists(OldPunchCollection))
+        {
+            return;
+        }
+
+        database.BeginTrans();
+        var old = database.GetCollection(OldPunchCollection);
+        var run = new List<BsonDocument>(SegmentCapacity);
+        foreach (var doc in old.Find(LiteDB.Query.All("_id", LiteDB.Query.Ascending)))
+        {
+            doc.Remove("at"); // the segment's punches carry atTicks only
+            run.Add(doc);
+            if (run.Count == SegmentCapacity)
+            {
+                WriteUpgraded(run);
+            }
+        }
+
+        WriteUpgraded(run);
+        old.DeleteAll();
+        database.Commit();
+
+        // LiteDB cannot drop a collection inside a transaction; emptied in the same one as the
+        // segments were written, it holds nothing to lose if the process stops before the drop.
+        database.DropCollection(OldPunchCollection);
+    }
+
+    private void WriteUpgraded(List<BsonDocument> run)
+    {
+        if (run.Count == 0)
+        {
+            return;
+        }
+
+        EventIdDocs.InsertBulk(run.Select(d => new BsonDocument { ["_id"] = d["eid"] }));
+        SegmentDocs.Insert(ToSegment([.. run]));
+        run.Clear();
     }
 
     /// <summary>The stored attendance days among <paramref name="keys"/>: those committed lately from memory, the rest in one indexed query.</summary>
@@ -343,7 +452,6 @@ public sealed partial class PunchStore : IDisposable
             ["dev"] = punch.DeviceSn,
             ["person"] = punch.PersonId,
             ["dir"] = (int)punch.Direction,
-            ["at"] = punch.OccurredAt.UtcDateTime,
             ["atTicks"] = punch.OccurredAt.UtcTicks,
             ["off"] = (int)punch.OccurredAt.Offset.TotalMinutes,
             ["rcv"] = punch.ReceivedAt.UtcTicks,

@@ -57,7 +57,9 @@ public sealed class DurableLiteDatabase : IDisposable
         Directory.CreateDirectory(folder);
         mapper ??= CreateMapper();
         var connection = new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct };
-        if (ordinal)
+        // LiteDB refuses to open a file created with another collation than the one asked for,
+        // so only a new file is asked for ordinal; an existing one opens with its own.
+        if (ordinal && !(File.Exists(dataFile) && new FileInfo(dataFile).Length > 0))
         {
             connection.Collation = new Collation(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal);
         }
