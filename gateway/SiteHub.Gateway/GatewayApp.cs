@@ -35,7 +35,8 @@ public static class GatewayApp
     /// <param name="configureServices">Last changes to the services (tests capture the logs).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        DurableLiteDatabase.LimitPageCache(LiteDbCacheSegmentPages); // before any database opens; see the constant
+        // Before any database opens; process-wide, so a demo that hosts the hub in this process bounds the hub's files too.
+        DurableLiteDatabase.LimitPageCache(LiteDbCacheSegmentPages);
         var builder = WebApplication.CreateBuilder(args);
         builder.AddSiteHubLogging("gateway");
         builder.Services.AddSystemd(); // start-up and stop notifications under systemd; nothing elsewhere

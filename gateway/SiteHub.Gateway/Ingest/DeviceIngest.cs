@@ -109,10 +109,11 @@ public sealed partial class DeviceIngest(
     private readonly PayloadAdmission _admission = new(PunchPayloadBytesInFlight);
 
     /// <summary>
-    /// Bytes of punch payloads decoded and waiting for their commit at once (see
+    /// Bytes of MQTT punch messages decoded and waiting for their commit at once (see
     /// <see cref="PayloadAdmission"/>): about 7,000 punches in messages of 200, several commit
     /// groups' worth, so the outbox always has a full group queued; single-punch messages from
-    /// every device together stay far below it.
+    /// every device together stay far below it. HTTP pushes (ZKTeco, Hikvision) do not pass
+    /// through this bound.
     /// </summary>
     public const int PunchPayloadBytesInFlight = 1024 * 1024;
 
