@@ -242,4 +242,28 @@ public sealed class OutboxStoreTests
         Assert.Equal(6, await committer.SubmitAsync(3, Token));
         Assert.True(committer.Healthy);
     }
+
+    [Fact]
+    public async Task A_commit_group_stops_at_its_weight_limit_and_every_item_is_committed()
+    {
+        var release = new ManualResetEventSlim();
+        using var committing = new SemaphoreSlim(0);
+        var groups = new List<int[]>();
+        using var committer = new GroupCommitter<int, int>("test", items =>
+        {
+            groups.Add([.. items]);
+            committing.Release();
+            release.Wait(Token);
+            return items;
+        }, maxGroup: 100, linger: TimeSpan.Zero, NullLogger.Instance, weight: item => item, maxWeight: 6);
+
+        var first = committer.SubmitAsync(1, Token);
+        await committing.WaitAsync(Token); // the writer holds the first group while the rest queue up
+        var rest = Enumerable.Range(0, 5).Select(_ => committer.SubmitAsync(3, Token)).ToList();
+        release.Set();
+
+        Assert.Equal(1, await first);
+        Assert.All(await Task.WhenAll(rest), result => Assert.Equal(3, result));
+        Assert.Equal([[1], [3, 3], [3, 3], [3]], groups);
+    }
 }

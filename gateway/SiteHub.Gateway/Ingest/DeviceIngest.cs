@@ -106,6 +106,16 @@ public sealed partial class DeviceIngest(
 
     private readonly string _siteId = gateway.Value.SiteId;
     private readonly int _maxPayload = broker.Value.MaxPayloadBytes;
+    private readonly PayloadAdmission _admission = new(PunchPayloadBytesInFlight);
+
+    /// <summary>
+    /// Bytes of MQTT punch messages decoded and waiting for their commit at once (see
+    /// <see cref="PayloadAdmission"/>): about 7,000 punches in messages of 200, several commit
+    /// groups' worth, so the outbox always has a full group queued; single-punch messages from
+    /// every device together stay far below it. HTTP pushes (ZKTeco, Hikvision) do not pass
+    /// through this bound.
+    /// </summary>
+    public const int PunchPayloadBytesInFlight = 1024 * 1024;
 
     /// <summary>Handles a message published by device <paramref name="sn"/> on <paramref name="topic"/>.</summary>
     public async Task<IngestOutcome> HandleMqttAsync(string sn, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -146,21 +156,29 @@ public sealed partial class DeviceIngest(
             return await QuarantineAsync(device.Sn, source, device.Protocol, payload, $"payload of {payload.Length} bytes exceeds SiteBroker:MaxPayloadBytes ({_maxPayload})", cancellationToken);
         }
 
-        IReadOnlyList<DevicePunch> decoded;
+        var admitted = await _admission.EnterAsync(payload.Length, cancellationToken);
         try
         {
-            decoded = device.Protocol switch
+            IReadOnlyList<DevicePunch> decoded;
+            try
             {
-                SiteHubV1Codec.ProtocolId => SiteHubV1Codec.Decode(payload.Span, device.Sn),
-                _ => throw new PayloadDecodeException("$", $"protocol '{device.Protocol}' is not read over MQTT by this gateway"),
-            };
-        }
-        catch (PayloadDecodeException ex)
-        {
-            return await QuarantineAsync(device.Sn, source, device.Protocol, payload, ex.Message, cancellationToken);
-        }
+                decoded = device.Protocol switch
+                {
+                    SiteHubV1Codec.ProtocolId => SiteHubV1Codec.Decode(payload.Span, device.Sn),
+                    _ => throw new PayloadDecodeException("$", $"protocol '{device.Protocol}' is not read over MQTT by this gateway"),
+                };
+            }
+            catch (PayloadDecodeException ex)
+            {
+                return await QuarantineAsync(device.Sn, source, device.Protocol, payload, ex.Message, cancellationToken);
+            }
 
-        return await CommitPunchesAsync(device, decoded, cancellationToken);
+            return await CommitPunchesAsync(device, decoded, cancellationToken);
+        }
+        finally
+        {
+            _admission.Release(admitted);
+        }
     }
 
     /// <summary>

@@ -71,6 +71,9 @@ public sealed class OutboxStore : IDisposable
     /// <summary>Most punches in one segment document; a bigger commit group is split.</summary>
     public const int SegmentCapacity = 1000;
 
+    /// <summary>Most punches in one commit group (single-punch messages or batches alike).</summary>
+    public const int MaxGroupPunches = 2000;
+
     /// <summary>Event ids remembered for dedupe when no window is configured.</summary>
     public const int DefaultDedupeWindow = 100_000;
 
@@ -97,7 +100,12 @@ public sealed class OutboxStore : IDisposable
         OutboxUpgrade.FromDocumentPerPunch(_db.Database, StateDocs, DataDocs);
         LoadState();
         _db.CommitDurably();
-        _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: 2000, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
+        // At most 2,000 punches per commit, however they arrive: a replaying device sends 200 per
+        // message, so 2,000 messages made groups of up to 400,000 punches. When 200 devices flushed
+        // their caches at once, one commit held ~30,000 punches with their JSON, BSON and ~1,200
+        // transaction pages in memory together (the pages stay in LiteDB's cache for good).
+        _committer = new GroupCommitter<OutboxWrite, OutboxWriteOutcome>("outbox", CommitGroup, maxGroup: MaxGroupPunches, linger: TimeSpan.Zero, logger,
+            weight: write => write is OutboxWrite.Append append ? append.Punches.Count : 1, maxWeight: MaxGroupPunches, afterAcks: _db.CheckpointIfLogLarge);
     }
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.

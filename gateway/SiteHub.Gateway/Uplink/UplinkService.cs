@@ -56,6 +56,13 @@ public sealed partial class UplinkService : BackgroundService
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Dictionary<string, InFlightBatch> _inFlight = new(StringComparer.Ordinal);
     private readonly HashSet<long> _inFlightSeqs = [];
+
+    // One payload buffer for every batch: a batch of 500 punches is ~130 KB, which the collector
+    // puts on the large object heap, where it lies until a full collection; two such arrays per
+    // batch (the writer's and its copy) let a backlog drain pile up 50 MB of garbage. Batches are
+    // published one at a time by the send loop, and MQTTnet is done with the payload once
+    // PublishAsync returns, so the buffer is free again for the next one.
+    private readonly ArrayBufferWriter<byte> _payload = new();
     private readonly string _version = typeof(UplinkService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
     private volatile bool _resendAll = true;
     private long _backlogCursor;
@@ -346,7 +353,7 @@ public sealed partial class UplinkService : BackgroundService
 
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(UplinkTopics.Punches(_siteId))
-            .WithPayload(payload)
+            .WithPayloadSegment(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await _supervisor.Client.PublishAsync(message, cancellationToken);
@@ -356,10 +363,10 @@ public sealed partial class UplinkService : BackgroundService
     /// Writes a <see cref="PunchBatch"/> by splicing the punches' stored JSON in unchanged: the
     /// outbox already holds each punch serialised, so batching costs no re-serialisation.
     /// </summary>
-    private byte[] BuildBatchPayload(string batchId, List<OutboxEntry> entries)
+    private ReadOnlyMemory<byte> BuildBatchPayload(string batchId, List<OutboxEntry> entries)
     {
-        var buffer = new ArrayBufferWriter<byte>(entries.Sum(e => e.Json.Length + 1) + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        _payload.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_payload))
         {
             writer.WriteStartObject();
             writer.WriteString("gatewayId"u8, _siteId);
@@ -374,7 +381,7 @@ public sealed partial class UplinkService : BackgroundService
             writer.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return _payload.WrittenMemory;
     }
 
     private GatewayStatus Status(bool online)

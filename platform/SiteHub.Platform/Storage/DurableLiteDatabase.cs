@@ -79,6 +79,46 @@ public sealed class DurableLiteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bounds LiteDB's page cache in every database of this process, open or opened later.
+    /// LiteDB 5 keeps each page it reads or writes (8 KiB) in a cache per file that grows in
+    /// segments of 12, 50, 100, 500 and then 1,000 pages, and reuses cached pages only once more
+    /// than the next segment's worth sit idle; so a busy file (a log that grows towards
+    /// <see cref="CheckpointLogBytes"/> between checkpoints) ends up holding 1,662 pages, 13 MiB,
+    /// never given back. With every segment at most <paramref name="maxSegmentPages"/>, the cache
+    /// starts reusing its least recently used pages once that many are idle; a transaction that
+    /// needs more still gets more, so this costs re-reads (from the OS page cache), never a failure.
+    /// LiteDB 5 has no setting for it: the sizes are the internal array
+    /// <c>LiteDB.Constants.MEMORY_SEGMENT_SIZES</c>, changed in place here. Returns false, and
+    /// changes nothing, when this LiteDB has no such array (a caller's test notices an upgrade).
+    /// </summary>
+    public static bool LimitPageCache(int maxSegmentPages)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSegmentPages, 1);
+        const System.Reflection.BindingFlags Statics = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static;
+        if (typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES", Statics)?.GetValue(null) is not int[] segments)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < segments.Length; i++)
+        {
+            segments[i] = Math.Min(segments[i], maxSegmentPages);
+        }
+
+        return true;
+    }
+
+    /// <summary>Pages LiteDB's cache holds for this database now (see <see cref="LimitPageCache"/>); null when its engine's layout is not the one known.</summary>
+    public int? CachedPages()
+    {
+        const System.Reflection.BindingFlags Fields = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        var engine = typeof(LiteDatabase).GetFields(Fields).Select(f => f.GetValue(Database)).FirstOrDefault(v => v?.GetType().Name == "LiteEngine");
+        var disk = engine?.GetType().GetFields(Fields).Select(f => f.GetValue(engine)).FirstOrDefault(v => v?.GetType().Name == "DiskService");
+        var cache = disk?.GetType().GetFields(Fields).Select(f => f.GetValue(disk)).FirstOrDefault(v => v?.GetType().Name == "MemoryCache");
+        return cache?.GetType().GetProperty("ExtendPages")?.GetValue(cache) as int?;
+    }
+
     private static LiteDatabase OpenEngine(ConnectionString connection, BsonMapper mapper)
     {
         var database = new LiteDatabase(connection, mapper);

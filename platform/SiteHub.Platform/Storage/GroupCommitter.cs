@@ -21,6 +21,8 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
     private readonly Channel<Pending> _queue;
     private readonly Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> _commitGroup;
     private readonly int _maxGroup;
+    private readonly Func<TItem, int>? _weight;
+    private readonly int _maxWeight;
     private readonly TimeSpan _linger;
     private readonly ILogger _logger;
     private readonly string _name;
@@ -38,13 +40,22 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
     /// <param name="maxGroup">Most items in one commit.</param>
     /// <param name="linger">How long to wait for more items after the first (zero: commit what is queued now).</param>
     /// <param name="logger">Where failures are logged.</param>
+    /// <param name="weight">What an item weighs (say, the punches in it); null: every item weighs 1.</param>
+    /// <param name="maxWeight">
+    /// Most weight in one commit; the item that reaches it still joins, so a group is never empty.
+    /// A group's memory (its items, what the commit builds from them, the pages of its
+    /// transaction) grows with its weight, not its item count.
+    /// </param>
     /// <param name="afterAcks">Upkeep run after each group's acks are released and before the next group (a checkpoint), so no ack waits for it; a failure is logged.</param>
-    public GroupCommitter(string name, Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> commitGroup, int maxGroup, TimeSpan linger, ILogger logger, Action? afterAcks = null)
+    public GroupCommitter(string name, Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> commitGroup, int maxGroup, TimeSpan linger, ILogger logger,
+        Func<TItem, int>? weight = null, int maxWeight = int.MaxValue, Action? afterAcks = null)
     {
         _name = name;
         _afterAcks = afterAcks;
         _commitGroup = commitGroup;
         _maxGroup = maxGroup;
+        _weight = weight;
+        _maxWeight = maxWeight;
         _linger = linger;
         _logger = logger;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(maxGroup * 64, 10_000))
@@ -88,14 +99,15 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
         {
             group.Clear();
             items.Clear();
-            Fill(reader, group);
-            if (_linger > TimeSpan.Zero && group.Count < _maxGroup)
+            var weight = 0L;
+            Fill(reader, group, ref weight);
+            if (_linger > TimeSpan.Zero && group.Count < _maxGroup && weight < _maxWeight)
             {
                 var until = Stopwatch.GetTimestamp() + (long)(_linger.TotalSeconds * Stopwatch.Frequency);
-                while (group.Count < _maxGroup && Stopwatch.GetTimestamp() < until)
+                while (group.Count < _maxGroup && weight < _maxWeight && Stopwatch.GetTimestamp() < until)
                 {
                     Thread.Yield();
-                    Fill(reader, group);
+                    Fill(reader, group, ref weight);
                 }
             }
 
@@ -123,11 +135,12 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
         }
     }
 
-    private void Fill(ChannelReader<Pending> reader, List<Pending> group)
+    private void Fill(ChannelReader<Pending> reader, List<Pending> group, ref long weight)
     {
-        while (group.Count < _maxGroup && reader.TryRead(out var pending))
+        while (group.Count < _maxGroup && weight < _maxWeight && reader.TryRead(out var pending))
         {
             group.Add(pending);
+            weight += _weight?.Invoke(pending.Item) ?? 1;
         }
     }
 
