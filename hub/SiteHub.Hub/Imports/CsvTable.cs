@@ -409,8 +409,9 @@ internal struct CsvTableRow
             return false;
         }
 
-        // The reader hands over UTF-8 only (other encodings are transcoded, and the file was checked to decode).
-        var count = Encoding.UTF8.GetChars(bytes, buffer);
+        // The reader hands over UTF-8 only (other encodings are transcoded, and the file was checked
+        // to decode); ASCII, nearly every id, is widened without the decoder.
+        var count = Ascii.ToUtf16(bytes, buffer, out var widened) == System.Buffers.OperationStatus.Done ? widened : Encoding.UTF8.GetChars(bytes, buffer);
         value = buffer[..count].Trim();
         return true;
     }

@@ -229,7 +229,7 @@ public sealed partial class ReconciliationLedger
                 ? punch.LocalInFirstZone
                 : project.Clock.LocalTime(punch.OccurredAt);
             var date = DateOnly.FromDateTime(local);
-            project.PunchDays.Add(date.DayNumber);
+            project.AddPunchDay(date.DayNumber);
             touches?.Add(new Touch(project.Scope, date));
             if (punch.Worker is not { } worker || worker.EnrolmentAt(project) is null)
             {
@@ -701,6 +701,24 @@ public sealed partial class ReconciliationLedger
         public List<RosterEntry> Roster { get; } = [];
 
         public HashSet<int> PunchDays { get; } = [];
+
+        // A site's punches come in runs of the same day: most are not hashed into PunchDays again.
+        private int _lastPunchDay = -1;
+
+        public void AddPunchDay(int dayNumber)
+        {
+            if (dayNumber != _lastPunchDay)
+            {
+                PunchDays.Add(dayNumber);
+                _lastPunchDay = dayNumber;
+            }
+        }
+
+        public void ClearPunchDays()
+        {
+            PunchDays.Clear();
+            _lastPunchDay = -1;
+        }
     }
 
     /// <summary>A worker on the roster: their enrolments, ordered by project id.</summary>
