@@ -423,7 +423,14 @@ internal struct CsvTableRow
     public readonly bool TryGetAsciiTrimmed(int column, out ReadOnlySpan<byte> value)
     {
         var index = _table.FieldIndex(column);
-        value = index < 0 ? [] : Field(index).Trim(" \t\n\v\f\r"u8);
+        value = index < 0 ? [] : Field(index);
+
+        // Fields rarely have white space around them: only those whose ends are spaces or control bytes are searched.
+        if (!value.IsEmpty && (value[0] <= (byte)' ' || value[^1] <= (byte)' '))
+        {
+            value = value.Trim(" \t\n\v\f\r"u8);
+        }
+
         return value.IsEmpty || (value[0] < 0x80 && value[^1] < 0x80);
     }
 
