@@ -35,30 +35,38 @@ public static class CsvEncodings
     /// </summary>
     /// <returns>The encoding to read with; <c>null</c> for UTF-8.</returns>
     /// <exception cref="CsvFileException">The bytes are not valid in the declared encoding, or in any supported one.</exception>
-    public static Encoding? Detect(Stream stream, string file, Encoding? declared)
+    public static Encoding? Detect(Stream stream, string file, Encoding? declared) => Inspect(stream, file, declared).Encoding;
+
+    /// <summary>
+    /// <see cref="Detect"/>, and in the same pass over the bytes whether the file is plain CSV
+    /// (<see cref="CsvInspection.Plain"/>), which lets <see cref="CsvTable"/> read it with its block scanner.
+    /// </summary>
+    /// <exception cref="CsvFileException">The bytes are not valid in the declared encoding, or in any supported one.</exception>
+    internal static CsvInspection Inspect(Stream stream, string file, Encoding? declared)
     {
         var start = stream.Position;
         try
         {
             if (declared is not null)
             {
+                // A declared encoding is checked by decoding; the general reader reads such files.
                 var bad = FirstInvalidByte(stream, declared);
                 return bad is null
-                    ? (declared.CodePage == Encoding.UTF8.CodePage ? null : declared)
+                    ? new CsvInspection(declared.CodePage == Encoding.UTF8.CodePage ? null : declared, Plain: false)
                     : throw new CsvFileException(file, $"is declared {declared.WebName} but byte {bad} is not valid {declared.WebName}");
             }
 
-            var badUtf8 = FirstInvalidUtf8(stream);
+            var badUtf8 = FirstInvalidUtf8(stream, out var plain);
             if (badUtf8 is null)
             {
-                return null;
+                return new CsvInspection(null, plain);
             }
 
             stream.Position = start;
             var gb18030 = Strict(54936);
             var badGb = FirstInvalidByte(stream, gb18030);
             return badGb is null
-                ? gb18030
+                ? new CsvInspection(gb18030, Plain: false)
                 : throw new CsvFileException(file, $"is in no supported encoding: not UTF-8 (byte {badUtf8} is invalid) and not GB18030/GBK (byte {badGb} is invalid); save it as UTF-8 or GB18030");
         }
         finally
@@ -69,10 +77,12 @@ public static class CsvEncodings
 
     private static Encoding Strict(int codePage) => Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
-    private static long? FirstInvalidUtf8(Stream stream)
+    private static long? FirstInvalidUtf8(Stream stream, out bool plain)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(BlockSize + 4);
         char[]? chars = null;
+        var shape = new PlainCsv.ShapeCheck();
+        plain = false;
         try
         {
             long offset = 0;
@@ -99,8 +109,10 @@ public static class CsvEncodings
                     complete = consumed;
                 }
 
+                shape.Add(block[..complete]);
                 if (final)
                 {
+                    plain = shape.End();
                     return null;
                 }
 
@@ -183,3 +195,8 @@ public static class CsvEncodings
         }
     }
 }
+
+/// <summary>What <see cref="CsvEncodings.Inspect"/> found out about a file.</summary>
+/// <param name="Encoding">The encoding to read with; <c>null</c> for UTF-8.</param>
+/// <param name="Plain">Whether the file is UTF-8 without quotes and without a CR that is not part of a CR LF (see <see cref="PlainCsv"/>).</param>
+internal readonly record struct CsvInspection(Encoding? Encoding, bool Plain);

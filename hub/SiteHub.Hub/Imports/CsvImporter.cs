@@ -35,6 +35,12 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 
     private Encoding? DeclaredEncoding => CsvEncodings.Declared(options.Encoding);
 
+    /// <summary>
+    /// Whether a plain punch file is read with <see cref="CsvTable"/>'s block scanner (the default);
+    /// tests turn it off to compare it with the general reader.
+    /// </summary>
+    internal bool PlainReader { get; init; } = true;
+
     /// <summary>Reads <c>projects.csv</c>. Duplicate project ids and wage accounts are errors (the first row stays).</summary>
     public IReadOnlyList<Project> ReadProjects(Stream stream, string file, ICollection<ImportError> errors)
     {
@@ -217,7 +223,7 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     public IEnumerable<T> ReadPunches<T>(Stream stream, string file, ICollection<ImportError> errors, PunchProjection<T> project)
     {
         using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        foreach (var (ok, value) in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project)))
+        foreach (var (ok, value) in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project), PlainReader))
         {
             if (ok)
             {

@@ -112,7 +112,8 @@ public static class ReconcileCommand
             Read(args.Punches, file =>
             {
                 // Rows are parsed and matched to the registry on both cores; this thread only folds them in.
-                foreach (var punch in importer.ReadPunches(file, args.Punches, errors, (in PunchFields p) => ledger.Resolve(p.SiteId, p.PersonId, p.Direction, p.OccurredAt)))
+                using var matchers = new ThreadLocal<ReconciliationLedger.PunchMatcher>(() => new ReconciliationLedger.PunchMatcher(ledger));
+                foreach (var punch in importer.ReadPunches(file, args.Punches, errors, (in PunchFields p) => matchers.Value!.Resolve(p.SiteId, p.PersonId, p.Direction, p.OccurredAt)))
                 {
                     ledger.AddPunch(punch);
                     if (++punchCount % 1_000_000 == 0)

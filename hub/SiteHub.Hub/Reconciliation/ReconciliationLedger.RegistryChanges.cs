@@ -90,7 +90,7 @@ public sealed partial class ReconciliationLedger
                 Forget(scope, relink, touches);
             }
 
-            project.PunchDays.Clear();
+            project.ClearPunchDays();
             touches.Add(new Touch(project.Scope, default));
         }
 

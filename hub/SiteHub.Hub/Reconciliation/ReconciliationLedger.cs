@@ -53,6 +53,16 @@ public sealed partial class ReconciliationLedger
     {
         _settings = settings;
         _changes = followsRegistryChanges ? new ChangeIndex() : null;
+        if (roster.TryGetNonEnumeratedCount(out var entries))
+        {
+            // Indexes of a million workers grown by doubling leave tens of megabytes of arrays on
+            // the large object heap, each of which brings the next full collection closer.
+            _workers.EnsureCapacity(entries);
+            _workerByIdHash.EnsureCapacity(entries);
+            _workerByAccountHash.EnsureCapacity(entries);
+            _workerMonths.EnsureCapacity(entries);
+        }
+
         foreach (var project in projects.OrderBy(p => p.ProjectId, StringComparer.Ordinal))
         {
             if (!_projects.TryAdd(project.ProjectId, project))
@@ -137,6 +147,13 @@ public sealed partial class ReconciliationLedger
 
     private ResolvedPunch ResolveCore(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, string? personIdText, Direction direction, DateTimeOffset occurredAt)
     {
+        var match = Match(siteId, personId);
+        return Resolved(match, personId, personIdText, direction, occurredAt);
+    }
+
+    // The site's projects and the person as a worker; Registered when the worker is on the roster of one of them.
+    private (ProjectState[] Projects, WorkerState? Worker, bool Registered) Match(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId)
+    {
         var projects = _projectsBySiteSpan.TryGetValue(siteId, out var found) ? found : [];
         var worker = _workersSpan.TryGetValue(personId, out var w) ? w : null;
         var registered = false;
@@ -148,9 +165,57 @@ public sealed partial class ReconciliationLedger
             }
         }
 
-        var zone = projects.Length > 0 ? projects[0].Project.TimeZone : _settings.DefaultTimeZone;
-        return new ResolvedPunch(projects, worker, registered ? null : personIdText ?? personId.ToString(), direction, occurredAt,
-            TimeZoneInfo.ConvertTime(occurredAt, zone).DateTime);
+        return (projects, worker, registered);
+    }
+
+    private ResolvedPunch Resolved((ProjectState[] Projects, WorkerState? Worker, bool Registered) match, ReadOnlySpan<char> personId, string? personIdText, Direction direction, DateTimeOffset occurredAt)
+    {
+        var local = match.Projects.Length > 0
+            ? match.Projects[0].Clock.LocalTime(occurredAt)
+            : TimeZoneInfo.ConvertTime(occurredAt, _settings.DefaultTimeZone).DateTime;
+        return new ResolvedPunch(match.Projects, match.Worker, match.Registered ? null : personIdText ?? personId.ToString(), direction, occurredAt, local);
+    }
+
+    /// <summary>
+    /// Matches punches like <see cref="Resolve"/>, keeping the last match: punches of one person at
+    /// one site often follow each other (in and out, a device's batch), and the lookups were the
+    /// largest cost of reading tens of millions of punches. Not thread-safe: one per reading
+    /// thread; like <see cref="Resolve"/>, not during a registry change.
+    /// </summary>
+    internal sealed class PunchMatcher(ReconciliationLedger ledger)
+    {
+        private char[] _site = new char[64];
+        private int _siteLength = -1;
+        private char[] _person = new char[64];
+        private int _personLength = -1;
+        private (ProjectState[] Projects, WorkerState? Worker, bool Registered) _match;
+
+        /// <summary>As <see cref="ReconciliationLedger.Resolve"/>.</summary>
+        public ResolvedPunch Resolve(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+        {
+            if (!Same(siteId, _site, _siteLength) || !Same(personId, _person, _personLength))
+            {
+                _match = ledger.Match(siteId, personId);
+                _siteLength = Keep(ref _site, siteId);
+                _personLength = Keep(ref _person, personId);
+            }
+
+            return ledger.Resolved(_match, personId, null, direction, occurredAt);
+        }
+
+        private static bool Same(ReadOnlySpan<char> value, char[] kept, int keptLength) =>
+            value.Length == keptLength && value.SequenceEqual(kept.AsSpan(0, keptLength));
+
+        private static int Keep(ref char[] buffer, ReadOnlySpan<char> value)
+        {
+            if (buffer.Length < value.Length)
+            {
+                buffer = new char[value.Length];
+            }
+
+            value.CopyTo(buffer);
+            return value.Length;
+        }
     }
 
     private void AddPunch(in ResolvedPunch punch, List<Touch>? touches)
@@ -162,9 +227,9 @@ public sealed partial class ReconciliationLedger
             var project = projects[i];
             var local = i == 0 || project.Project.TimeZone == projects[0].Project.TimeZone
                 ? punch.LocalInFirstZone
-                : TimeZoneInfo.ConvertTime(punch.OccurredAt, project.Project.TimeZone).DateTime;
+                : project.Clock.LocalTime(punch.OccurredAt);
             var date = DateOnly.FromDateTime(local);
-            project.PunchDays.Add(date.DayNumber);
+            project.AddPunchDay(date.DayNumber);
             touches?.Add(new Touch(project.Scope, date));
             if (punch.Worker is not { } worker || worker.EnrolmentAt(project) is null)
             {
@@ -618,13 +683,42 @@ public sealed partial class ReconciliationLedger
     internal sealed class ProjectState(Project project)
     {
         /// <summary>The project as registered now (replaced by a registry change).</summary>
-        public Project Project { get; set; } = project;
+        public Project Project
+        {
+            get;
+            set
+            {
+                field = value;
+                Clock = new ZoneClock(value.TimeZone);
+            }
+        } = project;
+
+        /// <summary>Reads instants in the project's zone.</summary>
+        public ZoneClock Clock { get; private set; } = new(project.TimeZone);
 
         public Scope Scope { get; } = new(ScopeKind.Project, project.ProjectId, "", default);
 
         public List<RosterEntry> Roster { get; } = [];
 
         public HashSet<int> PunchDays { get; } = [];
+
+        // A site's punches come in runs of the same day: most are not hashed into PunchDays again.
+        private int _lastPunchDay = -1;
+
+        public void AddPunchDay(int dayNumber)
+        {
+            if (dayNumber != _lastPunchDay)
+            {
+                PunchDays.Add(dayNumber);
+                _lastPunchDay = dayNumber;
+            }
+        }
+
+        public void ClearPunchDays()
+        {
+            PunchDays.Clear();
+            _lastPunchDay = -1;
+        }
     }
 
     /// <summary>A worker on the roster: their enrolments, ordered by project id.</summary>

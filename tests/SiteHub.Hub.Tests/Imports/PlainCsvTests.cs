@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+using SiteHub.Hub.Imports;
+using SiteHub.Hub.Reconciliation;
+using SiteHub.Hub.Tests.Reconciliation;
+
+namespace SiteHub.Hub.Tests.Imports;
+
+/// <summary>
+/// The block scanner of plain CSV files against the general reader (CsvHelper): the same rows,
+/// values and errors (line, column, reason), in the same order, whatever the file looks like.
+/// </summary>
+public sealed class PlainCsvTests
+{
+    private const string Header = "event_id,site_id,device_sn,person_id,direction,occurred_at";
+
+    // Rows as they come, and as they go wrong.
+    private static readonly string[] Rows =
+    [
+        "e1,s1,D1,w1,in,2024-03-01T08:00:00+08:00",
+        "e2,s2,D1,w2,OUT,2024-03-01T17:00:00Z",
+        "e3,s1,D1,w3,unknown,2024-02-29T23:59:59-05:30",
+        "e4,s1,D1,w1,,2024-03-01T08:00:00.5+08:00",
+        " e5 , s1 ,D1,\tw1\t, in ,2024-03-01T08:00:00+08:00 ",
+        "e6,工地-1,D1,张三,in,2024-03-01T08:00:00+08:00",
+        "e7,s1,D1,w1,ın,2024-03-01T08:00:00+08:00",
+        "e8,s1,D1,w1,sideways,2024-03-01T08:00:00+08:00",
+        "e9,s1,D1,w1,in,2024-03-01T08:00:00",
+        "e10,s1,D1,w1,in,2024-13-01T08:00:00+08:00",
+        "e11,s1,D1,w1,in,not a time",
+        "e12,,D1,,in,",
+        ",s1,D1,w1,in,2024-03-01T08:00:00+08:00",
+        "e14,s1,D1,w1,in",
+        "e15,s1,D1,w1,in,2024-03-01T08:00:00+08:00,extra",
+        "e16,s1,D1,w1,in,2024-03-01T08:00:00+08:00,",
+        "   ",
+        ",",
+        "e19",
+        "e20,s1,D1,w1,in,2024-03-01 08:00:00+08:00",
+        "e21,s1,D1,w1,\u3000in\u3000,2024-03-01T08:00:00+08:00",
+        "e22,s1\u00A0,D1,w1,in,2024-03-01T08:00:00+08:00",
+        "e23,s1,D1,w1,in,2024-03-01T08:00:00+14:00",
+        "",
+        "",
+    ];
+
+    // Lines that make a file not plain: the general reader then reads all of it.
+    private static readonly string[] NotPlainRows =
+    [
+        "e30,\"s1\",D1,w1,in,2024-03-01T08:00:00+08:00",
+        "e31,\"s,1\",D1,w1,in,2024-03-01T08:00:00+08:00",
+        "e32,s1,D1,w1,in,2024-03-01T08:00:00+08:00\re33,s1,D1,w1,out,2024-03-01T17:00:00+08:00",
+    ];
+
+    private static CsvImporter Importer(bool plain) =>
+        new(Scenario.Hasher, new ImportOptions(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), new DateOnly(2024, 6, 1)) { PlainReader = plain };
+
+    private static (List<GatePunch> Punches, List<ImportError> Errors) Read(byte[] bytes, bool plain)
+    {
+        var errors = new List<ImportError>();
+        var punches = Importer(plain).ReadPunches(new MemoryStream(bytes), "punches.csv", errors).ToList();
+        return (punches, errors);
+    }
+
+    private static void AssertSameAsGeneralReader(byte[] bytes)
+    {
+        var general = Read(bytes, plain: false);
+        var plain = Read(bytes, plain: true);
+        Assert.Equal(general.Errors, plain.Errors);
+        Assert.Equal(general.Punches, plain.Punches);
+    }
+
+    [Fact]
+    public void Random_files_read_the_same_as_with_the_general_reader()
+    {
+        Gen.Select(Gen.OneOf(Rows).Array[0, 40], Gen.Bool.Array[41], Gen.Int[0, 2], Gen.Bool, Gen.Bool, Gen.Int[0, 20])
+            .Select((lines, crlf, emptyBefore, bom, finalBreak, notPlain) =>
+            {
+                var text = new StringBuilder();
+                text.Append(bom ? "\uFEFF" : "");
+                text.Append(string.Concat(Enumerable.Repeat("\n", emptyBefore)));
+                var all = new List<string> { Header };
+                all.AddRange(lines);
+                if (notPlain < NotPlainRows.Length && lines.Length > 0)
+                {
+                    all.Insert(1 + (lines.Length / 2), NotPlainRows[notPlain]);
+                }
+
+                for (var i = 0; i < all.Count; i++)
+                {
+                    text.Append(all[i]);
+                    if (i < all.Count - 1 || finalBreak)
+                    {
+                        text.Append(crlf[Math.Min(i, crlf.Length - 1)] ? "\r\n" : "\n");
+                    }
+                }
+
+                return text.ToString();
+            })
+            .Sample(text => AssertSameAsGeneralReader(Encoding.UTF8.GetBytes(text)), iter: 2_000);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void A_file_of_several_blocks_with_errors_at_block_ends_and_a_line_longer_than_a_block_reads_the_same(string lineBreak)
+    {
+        // Several 1 MiB blocks; the rows vary in length so that blocks end at different places in a
+        // row, and one event id is longer than a block.
+        var text = new StringBuilder(Header + lineBreak);
+        for (var i = 0; text.Length < 4_500_000; i++)
+        {
+            var row = (i % 9_973) switch
+            {
+                0 => Rows[7],
+                1 => Rows[13],
+                2 => "",
+                3 => Rows[5],
+                4 => Rows[4],
+                _ => string.Create(CultureInfo.InvariantCulture, $"e{i},s{i % 7},D1,w{new string('x', i % 13)}{i},{(i % 2 == 0 ? "in" : "out")},2024-03-01T08:{i % 60:00}:00+08:00"),
+            };
+            text.Append(row).Append(lineBreak);
+            if (i == 30_000)
+            {
+                text.Append("e-long").Append('x', 1_500_000).Append(",s1,D1,w1,in,2024-03-01T08:00:00+08:00").Append(lineBreak);
+            }
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var (punches, errors) = Read(bytes, plain: true);
+
+        Assert.NotEmpty(errors);
+        Assert.True(punches.Count > 50_000);
+        AssertSameAsGeneralReader(bytes);
+    }
+
+    [Fact]
+    public void A_header_alone_or_an_empty_body_gives_no_rows()
+    {
+        AssertSameAsGeneralReader(Encoding.UTF8.GetBytes(Header));
+        AssertSameAsGeneralReader(Encoding.UTF8.GetBytes(Header + "\r\n\r\n\n"));
+        Assert.Empty(Read(Encoding.UTF8.GetBytes(Header + "\n\n"), plain: true).Punches);
+    }
+
+    [Theory]
+    [InlineData("a,b\nc,d\n", true)]
+    [InlineData("a,b\r\nc,d\r\n", true)]
+    [InlineData("a,b\r\nc,d", true)]
+    [InlineData("a,\"b\"\n", false)]
+    [InlineData("a,b\rc,d\n", false)]
+    [InlineData("a,b\r", false)]
+    [InlineData("a,b\r\r\n", false)]
+    public void A_file_is_plain_without_quotes_and_lone_carriage_returns(string text, bool plain)
+    {
+        // Fed in every split of two pieces, as the blocks of the encoding check cut it.
+        var bytes = Encoding.UTF8.GetBytes(text);
+        for (var cut = 0; cut <= bytes.Length; cut++)
+        {
+            var check = new PlainCsv.ShapeCheck();
+            check.Add(bytes.AsSpan(0, cut));
+            check.Add(bytes.AsSpan(cut));
+            Assert.Equal(plain, check.End());
+        }
+    }
+
+    [Fact]
+    public void Fields_are_split_at_every_comma_and_counted_beyond_the_room_for_them()
+    {
+        Span<int> bounds = stackalloc int[4];
+
+        Assert.Equal(3, PlainCsv.Split("a,,bc"u8, bounds));
+        Assert.Equal([-1, 1, 2, 5], bounds.ToArray());
+        Assert.Equal(5, PlainCsv.Split(",,,,"u8, bounds));
+        Assert.Equal(1, PlainCsv.Split("abc"u8, bounds));
+    }
+}
