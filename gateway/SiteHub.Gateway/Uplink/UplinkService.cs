@@ -297,12 +297,13 @@ public sealed partial class UplinkService : BackgroundService
         var backlogNext = false;
         while (_inFlight.Count < _options.MaxInFlightBatches)
         {
-            var batch = backlogNext ? ReadBacklog() : TakeLive();
-            var live = !backlogNext && batch.Count > 0;
+            var backlogAllowed = _inFlight.Values.Count(b => !b.Live) < _options.MaxInFlightBacklogBatches;
+            var batch = backlogNext && backlogAllowed ? ReadBacklog() : TakeLive();
+            var live = !(backlogNext && backlogAllowed) && batch.Count > 0;
             if (batch.Count == 0)
             {
-                batch = backlogNext ? TakeLive() : ReadBacklog();
-                live = backlogNext && batch.Count > 0;
+                batch = backlogNext || !backlogAllowed ? TakeLive() : ReadBacklog();
+                live = (backlogNext || !backlogAllowed) && batch.Count > 0;
                 if (batch.Count == 0)
                 {
                     return;
@@ -310,7 +311,7 @@ public sealed partial class UplinkService : BackgroundService
             }
 
             backlogNext = live;
-            await PublishBatchAsync(batch, cancellationToken);
+            await PublishBatchAsync(batch, live, cancellationToken);
         }
     }
 
@@ -340,12 +341,12 @@ public sealed partial class UplinkService : BackgroundService
         return batch;
     }
 
-    private async Task PublishBatchAsync(List<OutboxEntry> entries, CancellationToken cancellationToken)
+    private async Task PublishBatchAsync(List<OutboxEntry> entries, bool live, CancellationToken cancellationToken)
     {
         var batchId = string.Create(CultureInfo.InvariantCulture, $"{_siteId}-{entries[0].Seq}-{entries[^1].Seq}-{Guid.NewGuid():N}");
         var payload = BuildBatchPayload(batchId, entries);
         var seqs = entries.ConvertAll(e => e.Seq);
-        _inFlight[batchId] = new InFlightBatch(seqs, _clock.GetUtcNow());
+        _inFlight[batchId] = new InFlightBatch(seqs, _clock.GetUtcNow(), live);
         foreach (var seq in seqs)
         {
             _inFlightSeqs.Add(seq);
@@ -413,7 +414,7 @@ public sealed partial class UplinkService : BackgroundService
         base.Dispose();
     }
 
-    private sealed record InFlightBatch(List<long> Seqs, DateTimeOffset SentAt);
+    private sealed record InFlightBatch(List<long> Seqs, DateTimeOffset SentAt, bool Live);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed message from the hub on {Topic}: {Reason}")]
     private partial void LogBadAck(string topic, string reason);

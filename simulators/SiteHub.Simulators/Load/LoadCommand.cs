@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SiteHub.Hub;
 using SiteHub.Hub.Ingest;
@@ -39,7 +40,8 @@ public sealed record LoadSettings(int Devices, double Rate, TimeSpan Duration, i
 
     /// <summary>
     /// The same load offered for this long first and not counted (start-up, JIT, first connections),
-    /// then everything measured starts again from zero. Not with <see cref="Replay"/>, which times the drain from the hub's start.
+    /// then everything measured starts again from zero. With <see cref="Replay"/>: the hub serves the
+    /// warm-up, then stops while the backlog is buffered and starts again (warm, as a running hub is).
     /// </summary>
     public TimeSpan Warmup { get; init; }
 }
@@ -132,60 +134,89 @@ public static class LoadCommand
     private static async Task<LoadResult> RunWithHubAsync(LoadSettings settings, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("sitehub-load-").FullName;
+        WebApplication? hub = null;
         try
         {
             var (hubPort, gatewayPort, centralPort, sitePort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-            await using var hub = HubApp.Build(["--urls", $"http://127.0.0.1:{hubPort}", $"--Hub:DataPath={Path.Combine(data, "hub")}", $"--CentralBroker:Port={centralPort}",
-                $"--Admin:Password={Password}", "--Gateways:load-site:Password=load-gateway-pw", "--Serilog:MinimumLevel:Default=Warning"]);
+            string[] hubArgs = ["--urls", $"http://127.0.0.1:{hubPort}", $"--Hub:DataPath={Path.Combine(data, "hub")}", $"--CentralBroker:Port={centralPort}",
+                $"--Admin:Password={Password}", "--Gateways:load-site:Password=load-gateway-pw", "--Serilog:MinimumLevel:Default=Warning"];
             string[] gatewayArgs = ["--urls", $"http://127.0.0.1:{gatewayPort}", "--Gateway:SiteId=load-site", $"--Gateway:DataPath={Path.Combine(data, "gateway")}",
                 $"--SiteBroker:Port={sitePort}", $"--Uplink:Port={centralPort}", "--Uplink:Password=load-gateway-pw", $"--Admin:Password={Password}", "--Serilog:MinimumLevel:Default=Warning"];
             await using var gateway = settings.GatewayProcess
                 ? await GatewayUnderLoad.StartProcessAsync(gatewayArgs, $"http://127.0.0.1:{gatewayPort}", Password, cancellationToken)
                 : await GatewayUnderLoad.StartInProcessAsync(gatewayArgs, $"http://127.0.0.1:{gatewayPort}", Password, cancellationToken);
 
-            var store = hub.Services.GetRequiredService<PunchStore>();
             var liveEndToEnd = new ConcurrentQueue<double>();
             long replayAtHub = 0, liveAtHub = 0;
 
             // Counted from the store's commit event, not its document count: the count sees a
             // commit a moment before the event reports it, which would end the drain wait early.
-            store.Committed += punches =>
+            WebApplication BuildHub()
             {
-                var now = DateTimeOffset.UtcNow;
-                foreach (var p in punches)
+                var built = HubApp.Build(hubArgs);
+                built.Services.GetRequiredService<PunchStore>().Committed += punches =>
                 {
-                    if (p.Punch.PersonId.StartsWith(ReplayPerson, StringComparison.Ordinal))
+                    var now = DateTimeOffset.UtcNow;
+                    foreach (var p in punches)
                     {
-                        Interlocked.Increment(ref replayAtHub);
+                        if (p.Punch.PersonId.StartsWith(ReplayPerson, StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref replayAtHub);
+                        }
+                        else
+                        {
+                            liveEndToEnd.Enqueue((now - p.Punch.OccurredAt).TotalMilliseconds);
+                            Interlocked.Increment(ref liveAtHub);
+                        }
                     }
-                    else
-                    {
-                        liveEndToEnd.Enqueue((now - p.Punch.OccurredAt).TotalMilliseconds);
-                        Interlocked.Increment(ref liveAtHub);
-                    }
-                }
-            };
+                };
+                return built;
+            }
 
+            hub = BuildHub();
             var terminals = await FleetCommand.RegisterTerminalsAsync(gateway.Api, settings.Devices, "127.0.0.1", sitePort, cancellationToken);
-            Task<ReplayResult>? replay = null;
-            if (settings.Replay > 0)
-            {
-                await BufferBacklogAsync(terminals, settings.Replay, gateway, cancellationToken);
-                await hub.StartAsync(cancellationToken);
-                replay = MeasureReplayAsync(settings.Replay, gateway, () => Interlocked.Read(ref replayAtHub), cancellationToken);
-            }
-            else if (!settings.NoHub)
-            {
-                await hub.StartAsync(cancellationToken);
-            }
-
             Func<long> atHub = settings.NoHub ? () => -1 : () => Interlocked.Read(ref liveAtHub);
-            if (settings.Warmup > TimeSpan.Zero && settings.Replay == 0)
+            async Task WarmUpAsync()
             {
                 await DriveAsync(terminals, settings with { Duration = settings.Warmup }, gateway, atHub, liveEndToEnd, cancellationToken);
                 liveEndToEnd.Clear();
                 Interlocked.Exchange(ref liveAtHub, 0);
                 gateway.RestartSampling();
+            }
+
+            Task<ReplayResult>? replay = null;
+            if (settings.Replay > 0)
+            {
+                if (settings.Warmup > TimeSpan.Zero)
+                {
+                    // A running hub is warm: it serves the live load first, then stops, as if
+                    // the site's link were cut, and comes back (same process, code compiled).
+                    await hub.StartAsync(cancellationToken);
+                    await WarmUpAsync();
+                    await hub.StopAsync(CancellationToken.None);
+                    await hub.DisposeAsync();
+                    hub = BuildHub();
+                }
+
+                await BufferBacklogAsync(terminals, settings.Replay, gateway, cancellationToken);
+                await hub.StartAsync(cancellationToken);
+
+                // Live punches are offered from the moment the link is up: what arrives before
+                // is backlog too (the gateway cannot tell), and waits for the drain like it.
+                var linkUp = await WaitForLinkAsync(gateway, cancellationToken);
+                replay = MeasureDrainAsync(settings.Replay, linkUp, () => Interlocked.Read(ref replayAtHub), cancellationToken);
+            }
+            else
+            {
+                if (!settings.NoHub)
+                {
+                    await hub.StartAsync(cancellationToken);
+                }
+
+                if (settings.Warmup > TimeSpan.Zero)
+                {
+                    await WarmUpAsync();
+                }
             }
 
             var result = await DriveAsync(terminals, settings, gateway, atHub, liveEndToEnd, cancellationToken);
@@ -201,6 +232,11 @@ public static class LoadCommand
         }
         finally
         {
+            if (hub is not null)
+            {
+                await hub.DisposeAsync();
+            }
+
             Directory.Delete(data, recursive: true);
         }
     }
@@ -227,7 +263,8 @@ public static class LoadCommand
         Console.Error.WriteLine($"load: {count} punches buffered at the gateway (backlog {await gateway.BacklogAsync(cancellationToken)}); starting the hub");
     }
 
-    private static async Task<ReplayResult> MeasureReplayAsync(int buffered, GatewayUnderLoad gateway, Func<long> atHub, CancellationToken cancellationToken)
+    /// <summary>Waits for the gateway's uplink to connect to the started hub; returns how long that took.</summary>
+    private static async Task<TimeSpan> WaitForLinkAsync(GatewayUnderLoad gateway, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (!await gateway.UplinkConnectedAsync(cancellationToken))
@@ -235,13 +272,19 @@ public static class LoadCommand
             await Task.Delay(20, cancellationToken);
         }
 
-        var linkUp = clock.Elapsed;
+        return clock.Elapsed;
+    }
+
+    /// <summary>Times the drain of the backlog from the link coming up to the last buffered punch committed at the hub.</summary>
+    private static async Task<ReplayResult> MeasureDrainAsync(int buffered, TimeSpan linkUp, Func<long> atHub, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
         while (atHub() < buffered && clock.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(20, cancellationToken);
         }
 
-        return new ReplayResult(buffered, Math.Round(linkUp.TotalSeconds, 2), Math.Round((clock.Elapsed - linkUp).TotalSeconds, 2));
+        return new ReplayResult(buffered, Math.Round(linkUp.TotalSeconds, 2), Math.Round(clock.Elapsed.TotalSeconds, 2));
     }
 
     private static async Task<LoadResult> RunRemoteAsync(LoadSettings settings, CancellationToken cancellationToken)
