@@ -20,3 +20,5 @@ run baselines  $SIM load --devices 200 --rate 20000 --duration 20 --batch 1 --ga
 for d in 50 100 200 400; do run scale-dev-$d $SIM load --devices $d --rate 20000 --duration 15 --batch 1 --gateway-process --no-hub --warmup 3 --out "$OUT/scale-dev-$d.json"; done
 # scaling: with the hub, by offered rate
 for r in 500 2000 4000; do run scale-rate-$r $SIM load --devices 200 --rate $r --duration 20 --batch 1 --gateway-process --warmup 5 --out "$OUT/scale-rate-$r.json"; done
+# peer comparison: SiteHub end to end beside a site mosquitto bridged to a central one, same run
+run peer $SIM load --devices 200 --rate 10000 --duration 20 --batch 1 --gateway-process --baselines --warmup 5 --out "$OUT/peer.json"
