@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using MQTTnet;
-using MQTTnet.Server;
 using SiteHub.Protocols;
 using SiteHub.Protocols.Uplink;
 using SiteHub.Testing;
@@ -21,21 +17,9 @@ public sealed class OfflineDevicesStatusTests
     [Fact]
     public async Task The_status_lists_registered_devices_that_are_not_connected()
     {
-        var uplinkPort = TestEnvironment.FreePort();
-        using var broker = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(uplinkPort).Build());
-        await broker.StartAsync();
-        var statuses = new ConcurrentQueue<GatewayStatus>();
-        broker.InterceptingPublishAsync += args =>
-        {
-            if (args.ApplicationMessage.Topic == UplinkTopics.Status("site-a"))
-            {
-                statuses.Enqueue(JsonSerializer.Deserialize(args.ApplicationMessage.Payload.ToArray(), ProtocolsJsonContext.Default.GatewayStatus)!);
-            }
-
-            return Task.CompletedTask;
-        };
-        await using var gateway = await InProcessGateway.StartAsync(Token, $"--Uplink:Port={uplinkPort}", "--Uplink:StatusInterval=00:00:01");
+        await using var hub = await HubStatusListener.StartAsync("site-a");
+        var statuses = hub.Statuses;
+        await using var gateway = await InProcessGateway.StartAsync(Token, $"--Uplink:Port={hub.Port}", "--Uplink:StatusInterval=00:00:01");
         await using var terminal = await gateway.AddTerminalAsync("T-1", Token);
         await gateway.RegisterAsync("T-9", "sitehub-v1", Token);
 
@@ -50,6 +34,5 @@ public sealed class OfflineDevicesStatusTests
             Assert.Fail("last status: " + JsonSerializer.Serialize(last, ProtocolsJsonContext.Default.GatewayStatus));
         }
 
-        await broker.StopAsync();
     }
 }

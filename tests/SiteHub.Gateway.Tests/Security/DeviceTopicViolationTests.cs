@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Protocol;
-using MQTTnet.Server;
 using SiteHub.Protocols;
 using SiteHub.Protocols.Uplink;
 using SiteHub.Testing;
@@ -24,22 +20,10 @@ public sealed class DeviceTopicViolationTests
     [Fact]
     public async Task A_device_using_another_devices_topics_is_refused_logged_and_reported_in_the_status()
     {
-        var uplinkPort = TestEnvironment.FreePort();
-        using var broker = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(IPAddress.Loopback).WithDefaultEndpointPort(uplinkPort).Build());
-        await broker.StartAsync();
-        var statuses = new ConcurrentQueue<GatewayStatus>();
-        broker.InterceptingPublishAsync += args =>
-        {
-            if (args.ApplicationMessage.Topic == UplinkTopics.Status("site-a"))
-            {
-                statuses.Enqueue(JsonSerializer.Deserialize(args.ApplicationMessage.Payload.ToArray(), ProtocolsJsonContext.Default.GatewayStatus)!);
-            }
-
-            return Task.CompletedTask;
-        };
+        await using var hub = await HubStatusListener.StartAsync("site-a");
+        var statuses = hub.Statuses;
         var logs = new CapturedLogs();
-        await using var gateway = await InProcessGateway.StartAsync(logs.Install, Token, $"--Uplink:Port={uplinkPort}", "--Uplink:StatusInterval=00:00:01");
+        await using var gateway = await InProcessGateway.StartAsync(logs.Install, Token, $"--Uplink:Port={hub.Port}", "--Uplink:StatusInterval=00:00:01");
         await using var victim = await gateway.AddTerminalAsync("T-1", Token);
         await using var attacker = await gateway.AddTerminalAsync("T-2", Token);
 
@@ -62,6 +46,5 @@ public sealed class DeviceTopicViolationTests
         var shown = Assert.Single(outbox.GetProperty("topicViolations").EnumerateArray());
         Assert.Equal(("T-2", 3), (shown.GetProperty("sn").GetString(), shown.GetProperty("count").GetInt32()));
         Assert.Equal(0, gateway.Outbox.PendingCount);
-        await broker.StopAsync();
     }
 }
