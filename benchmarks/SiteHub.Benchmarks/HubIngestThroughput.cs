@@ -54,7 +54,7 @@ public static class HubIngestThroughput
             {
                 var influxPort = LoopbackPort.Free();
                 victoria = StartVictoriaMetrics(influxPort, Path.Combine(folder, "victoria"));
-                await WaitForPortAsync(influxPort);
+                await LoopbackPort.WaitUntilListeningAsync(influxPort);
                 args.Add($"--Influx:Url=http://127.0.0.1:{influxPort}");
                 args.Add("--Influx:Token=bench-token");
             }
@@ -144,25 +144,6 @@ public static class HubIngestThroughput
         RedirectStandardOutput = true,
         RedirectStandardError = true,
     }) ?? throw new InvalidOperationException("victoria-metrics did not start");
-
-    private static async Task WaitForPortAsync(int port)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50));
-            }
-        }
-
-        throw new TimeoutException($"victoria-metrics did not listen on {port}");
-    }
 
     /// <summary>One gateway's uplink reduced to its wire behaviour: publish QoS 1, wait for the BatchAck, keep a window.</summary>
     private sealed class GatewaySender : IAsyncDisposable

@@ -297,17 +297,19 @@ public sealed partial class UplinkService : BackgroundService
         var backlogNext = false;
         while (_inFlight.Count < _options.MaxInFlightBatches)
         {
+            // Backlog only while fewer than Uplink:MaxInFlightBacklogBatches of it are in flight.
             var backlogAllowed = _inFlight.Values.Count(b => !b.Live) < _options.MaxInFlightBacklogBatches;
-            var batch = backlogNext && backlogAllowed ? ReadBacklog() : TakeLive();
-            var live = !(backlogNext && backlogAllowed) && batch.Count > 0;
+            var live = !(backlogNext && backlogAllowed);
+            var batch = live ? TakeLive() : ReadBacklog();
+            if (batch.Count == 0 && (backlogAllowed || !live))
+            {
+                live = !live;
+                batch = live ? TakeLive() : ReadBacklog();
+            }
+
             if (batch.Count == 0)
             {
-                batch = backlogNext || !backlogAllowed ? TakeLive() : ReadBacklog();
-                live = (backlogNext || !backlogAllowed) && batch.Count > 0;
-                if (batch.Count == 0)
-                {
-                    return;
-                }
+                return;
             }
 
             backlogNext = live;

@@ -34,6 +34,27 @@ public static class LoopbackPort
         throw new InvalidOperationException($"No free TCP port on 127.0.0.1 between {LowestPort} and {HighestPort}.");
     }
 
+    /// <summary>Waits until something accepts connections on 127.0.0.1:<paramref name="port"/> (a server just started), up to 10 s.</summary>
+    /// <exception cref="TimeoutException">Nothing listened in time.</exception>
+    public static async Task WaitUntilListeningAsync(int port, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            }
+        }
+
+        throw new TimeoutException($"Nothing listened on 127.0.0.1:{port} within 10 s.");
+    }
+
     private static bool CanBind(int port)
     {
         try

@@ -53,6 +53,9 @@ public static class Baselines
 
     private const string Mosquitto = "/usr/sbin/mosquitto";
 
+    private static Process StartMosquitto(string config) =>
+        Process.Start(new ProcessStartInfo(Mosquitto, ["-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+
     private static async Task<PeerResult> PeerAsync(string name, string autosave, int devices, double rate, TimeSpan duration, int batch, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("sitehub-peer-").FullName;
@@ -64,11 +67,11 @@ public static class Baselines
         await File.WriteAllTextAsync(Path.Combine(folder, "central.conf"), $"listener {centralPort} 127.0.0.1\npersistence_location {folder}/central/\n{common}", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(folder, "site.conf"), $"listener {sitePort} 127.0.0.1\npersistence_location {folder}/site/\n{common}"
             + $"connection central\naddress 127.0.0.1:{centralPort}\ntopic devices/+/punches out 1\ncleansession false\nclientid site-bridge\n", cancellationToken);
-        using var central = Process.Start(new ProcessStartInfo(Mosquitto, ["-c", Path.Combine(folder, "central.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var central = StartMosquitto(Path.Combine(folder, "central.conf"));
         Process? site = null;
         try
         {
-            await WaitForPortAsync(centralPort, cancellationToken);
+            await LoopbackPort.WaitUntilListeningAsync(centralPort, cancellationToken);
             long arrived = 0;
             var lastArrival = Stopwatch.StartNew();
             using var subscriber = new MqttClientFactory().CreateMqttClient();
@@ -80,8 +83,8 @@ public static class Baselines
             };
             await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", centralPort).WithClientId("peer-counter").WithCleanSession().Build(), cancellationToken);
             await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("devices/+/punches", MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
-            site = Process.Start(new ProcessStartInfo(Mosquitto, ["-c", Path.Combine(folder, "site.conf")]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            await WaitForPortAsync(sitePort, cancellationToken);
+            site = StartMosquitto(Path.Combine(folder, "site.conf"));
+            await LoopbackPort.WaitUntilListeningAsync(sitePort, cancellationToken);
 
             // Start once the bridge forwards (as SiteHub's runs start with the uplink connected).
             using (var probe = new MqttClientFactory().CreateMqttClient())
@@ -156,10 +159,10 @@ public static class Baselines
         var port = LoopbackPort.Free();
         var config = Path.Combine(folder, "mosquitto.conf");
         await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\npersistence false\nmax_inflight_messages 0\nmax_queued_messages 0\n", cancellationToken);
-        using var process = Process.Start(new ProcessStartInfo(Mosquitto, ["-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var process = StartMosquitto(config);
         try
         {
-            await WaitForPortAsync(port, cancellationToken);
+            await LoopbackPort.WaitUntilListeningAsync(port, cancellationToken);
             return await AckRateAsync(port, devices, rate, duration, batch, cancellationToken);
         }
         finally
@@ -167,23 +170,6 @@ public static class Baselines
             process.Kill();
             await process.WaitForExitAsync(CancellationToken.None);
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static async Task WaitForPortAsync(int port, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException) when (attempt < 100)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
         }
     }
 
