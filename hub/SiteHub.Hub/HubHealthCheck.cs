@@ -4,8 +4,8 @@ using SiteHub.Hub.Ingest;
 
 namespace SiteHub.Hub;
 
-/// <summary>Unhealthy when the punch store cannot commit; degraded while the InfluxDB sink is failing.</summary>
-public sealed class HubHealthCheck(PunchStore store, InfluxSink influx) : IHealthCheck
+/// <summary>Unhealthy when the punch store cannot commit; degraded while the InfluxDB sink or the attendance store is failing.</summary>
+public sealed class HubHealthCheck(PunchStore store, InfluxSink influx, AttendanceStore attendance) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -15,8 +15,14 @@ public sealed class HubHealthCheck(PunchStore store, InfluxSink influx) : IHealt
         }
 
         var sink = influx.State;
-        return Task.FromResult(sink.Enabled && !sink.Healthy
-            ? HealthCheckResult.Degraded($"InfluxDB sink failing ({sink.LastError}); {sink.Lag} punches behind")
+        if (sink.Enabled && !sink.Healthy)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded($"InfluxDB sink failing ({sink.LastError}); {sink.Lag} punches behind"));
+        }
+
+        var days = attendance.State;
+        return Task.FromResult(days.LastError is not null
+            ? HealthCheckResult.Degraded($"attendance store failing ({days.LastError}); {days.Lag} punches behind")
             : HealthCheckResult.Healthy("ok"));
     }
 }

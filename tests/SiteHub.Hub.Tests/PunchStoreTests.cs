@@ -13,7 +13,7 @@ public sealed class PunchStoreTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static PunchStore Open(TempFolder folder) =>
+    internal static PunchStore Open(TempFolder folder) =>
         new(Options.Create(new HubOptions { DataPath = folder.Path, TimeZone = "Asia/Shanghai" }), NullLogger<PunchStore>.Instance);
 
     [Fact]
@@ -50,28 +50,6 @@ public sealed class PunchStoreTests
         var ack = await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [lower, upper]), Token);
 
         Assert.Equal((2, 0), (ack.Accepted, ack.Duplicates));
-    }
-
-    [Fact]
-    public async Task A_day_counts_every_punch_across_commits_and_a_reopen()
-    {
-        using var folder = new TempFolder();
-        var morning = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
-        using (var store = Open(folder))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                await store.StoreAsync("site-a", new PunchBatch("site-a", $"b{i}", [InProcessHub.MakePunch("site-a", "D1", i, "W1", i % 2 == 0 ? Direction.In : Direction.Out, morning.AddHours(i))]), Token);
-            }
-        }
-
-        using var reopened = Open(folder);
-        await reopened.StoreAsync("site-a", new PunchBatch("site-a", "b9", [InProcessHub.MakePunch("site-a", "D1", 9, "W1", Direction.Out, morning.AddHours(9))]), Token);
-
-        var day = Assert.Single(reopened.AttendanceOf("W1"));
-        Assert.Equal(4, day.Punches);
-        Assert.Equal(morning, day.FirstIn);
-        Assert.Equal(morning.AddHours(9), day.LastOut);
     }
 
     [Fact]
@@ -149,32 +127,6 @@ public sealed class PunchStoreTests
         var day = store.Query(null, null, at.AddDays(-2), at.AddSeconds(2), 10);
         Assert.Equal([late.EventId, batch[0].EventId, batch[1].EventId], day.Select(p => p.EventId));
         Assert.Equal(2, store.OccurredSince(at.AddSeconds(batch.Count - 2)).Count());
-    }
-
-    [Fact]
-    public async Task Attendance_days_follow_the_time_zone_with_first_in_and_last_out()
-    {
-        using var folder = new TempFolder();
-        using var store = Open(folder);
-        // 23:30 UTC on 1 March is 07:30 on 2 March in Shanghai.
-        var arrive = new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.Zero);
-        var lunchOut = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.FromHours(8));
-        var lunchIn = new DateTimeOffset(2026, 3, 2, 13, 0, 0, TimeSpan.FromHours(8));
-        var leave = new DateTimeOffset(2026, 3, 2, 17, 45, 0, TimeSpan.FromHours(8));
-
-        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1",
-        [
-            InProcessHub.MakePunch("site-a", "D1", 3, "W1", Direction.In, lunchIn),
-            InProcessHub.MakePunch("site-a", "D1", 4, "W1", Direction.Out, leave),
-            InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, arrive),
-            InProcessHub.MakePunch("site-a", "D1", 2, "W1", Direction.Out, lunchOut),
-        ]), Token);
-
-        var day = Assert.Single(store.AttendanceOf("W1"));
-        Assert.Equal(new DateTime(2026, 3, 2), day.Date);
-        Assert.Equal(arrive, day.FirstIn);
-        Assert.Equal(leave, day.LastOut);
-        Assert.Equal(4, day.Punches);
     }
 
     [Fact]

@@ -8,6 +8,8 @@ public static class IngestFeature
     public static IHostApplicationBuilder AddPunchStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PunchStore>();
+        builder.Services.AddSingleton<AttendanceStore>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AttendanceStore>());
         return builder;
     }
 

@@ -11,50 +11,11 @@ namespace SiteHub.Hub.Ingest;
 /// <summary>A punch the hub committed, with its position in the hub's stream (for the sinks).</summary>
 public sealed record StoredPunch(long Seq, Punch Punch);
 
-/// <summary>One day of one person at one site: what attendance is built from.</summary>
-public sealed record AttendanceDay
-{
-    [BsonId] public string Id { get; init; } = "";
-    public string SiteId { get; init; } = "";
-    public string PersonId { get; init; } = "";
-    public DateTime Date { get; init; }
-    public DateTimeOffset? FirstIn { get; init; }
-    public DateTimeOffset? LastOut { get; init; }
-    public DateTimeOffset FirstSeen { get; init; }
-    public DateTimeOffset LastSeen { get; init; }
-    public int Punches { get; init; }
-
-    public static string KeyOf(string siteId, string personId, DateOnly date) => $"{siteId}|{personId}|{date:yyyy-MM-dd}";
-
-    /// <summary>The day of one punch, on its own (<paramref name="date"/> is the punch's date in the hub's time zone).</summary>
-    public static AttendanceDay Of(Punch punch, DateOnly date) => new()
-    {
-        Id = KeyOf(punch.SiteId, punch.PersonId, date),
-        SiteId = punch.SiteId,
-        PersonId = punch.PersonId,
-        Date = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-        FirstSeen = punch.OccurredAt,
-        LastSeen = punch.OccurredAt,
-        FirstIn = punch.Direction == Direction.In ? punch.OccurredAt : null,
-        LastOut = punch.Direction == Direction.Out ? punch.OccurredAt : null,
-        Punches = 1,
-    };
-
-    /// <summary>This day and <paramref name="other"/> (the same person, site and date) together.</summary>
-    public AttendanceDay Merge(AttendanceDay other) => this with
-    {
-        FirstSeen = other.FirstSeen < FirstSeen ? other.FirstSeen : FirstSeen,
-        LastSeen = other.LastSeen > LastSeen ? other.LastSeen : LastSeen,
-        FirstIn = FirstIn is null || (other.FirstIn is { } otherIn && otherIn < FirstIn) ? other.FirstIn : FirstIn,
-        LastOut = LastOut is null || (other.LastOut is { } otherOut && otherOut > LastOut) ? other.LastOut : LastOut,
-        Punches = Punches + other.Punches,
-    };
-}
-
 /// <summary>
-/// The hub's punch and attendance store, <c>hub.db</c>. A gateway's batch is deduped by event id,
-/// stored with the attendance days it touches, and forced to disk in a group commit with other
-/// gateways' batches; only then does the caller get the <see cref="BatchAck"/> to publish.
+/// The hub's punch store, <c>hub.db</c>. A gateway's batch is deduped by event id, stored, and
+/// forced to disk in a group commit with other gateways' batches; only then does the caller get
+/// the <see cref="BatchAck"/> to publish. Attendance days are built from what it commits by the
+/// <see cref="AttendanceStore"/>, off this path.
 /// </summary>
 /// <remarks>
 /// Punches are stored by the run of a commit, not one document each: LiteDB's work per document
@@ -63,37 +24,35 @@ public sealed record AttendanceDay
 /// read in), <c>last</c> (indexed), <c>n</c>, <c>minTicks</c>/<c>maxTicks</c> (UTC ticks of the
 /// earliest and latest punch, <c>maxTicks</c> indexed for time queries) and <c>p</c>, the punches
 /// (each with its <c>_id</c> = sequence, <c>eid</c>, <c>atTicks</c> and its other fields).
-/// <c>event_ids</c>: one small document per punch, <c>_id</c> = its event id: the dedupe.
-/// <c>attendance</c>: one document per person, site and day. A file written before segments
+/// <c>event_ids</c>: one small document per punch, <c>_id</c> = its event id: the dedupe, asked
+/// only about the ids the in-memory <see cref="EventIdFilter"/> cannot rule out. A file written before segments
 /// (one <c>punches</c> document per punch) is converted when opened (<see cref="UpgradeFromDocumentPerPunch"/>).
 /// </remarks>
 public sealed partial class PunchStore : IDisposable
 {
     private readonly DurableLiteDatabase _db;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
-    private readonly TimeZoneInfo _zone;
     private readonly BsonExpression _eventIdsIn = BsonExpression.Create("_id IN @0");
-    private readonly BsonExpression _daysIn = BsonExpression.Create("_id IN @0");
+    private readonly EventIdFilter _storedIds = new();
     private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _announcer;
 
-    // The attendance days committed lately, as stored. Most punches land on a day already stored
-    // (a worker's second punch of the day), and reading it back cost LiteDB a document load per
-    // punch. Only the commit thread uses it; it is filled after a commit succeeds and emptied
-    // whenever one fails, so it never holds anything but what the file holds.
-    private readonly Dictionary<string, AttendanceDay> _recentDays = new(StringComparer.Ordinal);
-    private const int RecentDaysLimit = 500_000;
     private readonly ILogger<PunchStore> _logger;
     private long _nextSeq;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
         _logger = logger;
-        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"), ordinal: true);
         SegmentDocs.EnsureIndex("last");
         SegmentDocs.EnsureIndex("maxTicks");
         UpgradeFromDocumentPerPunch();
+        DropAttendanceKeptBeforeAttendanceStore();
+        foreach (var doc in EventIdDocs.FindAll())
+        {
+            _storedIds.Add(doc["_id"].AsString);
+        }
+
         _nextSeq = LastStoredSeq() + 1;
         _db.CommitDurably();
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
@@ -111,8 +70,6 @@ public sealed partial class PunchStore : IDisposable
     private ILiteCollection<BsonDocument> SegmentDocs => _db.Database.GetCollection(SegmentCollection);
 
     private ILiteCollection<BsonDocument> EventIdDocs => _db.Database.GetCollection(EventIdCollection);
-
-    private ILiteCollection<AttendanceDay> AttendanceDocs => _db.Database.GetCollection<AttendanceDay>("attendance");
 
     private ILiteCollection<BsonDocument> CursorDocs => _db.Database.GetCollection("cursors");
 
@@ -137,18 +94,17 @@ public sealed partial class PunchStore : IDisposable
     {
         var acks = new BatchAck[batches.Count];
         var committed = new List<StoredPunch>();
-        var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
         if (_db.BeginTransaction())
         {
             _nextSeq = LastStoredSeq() + 1; // the last commit failed and the store was reopened
-            _recentDays.Clear();
         }
 
         var seqBefore = _nextSeq;
         try
         {
-            // Validation first, then one indexed lookup for the whole group's event ids: a query
-            // per punch cost LiteDB a query plan each, about half of the commit thread's time.
+            // Validation first, then one indexed lookup for those of the group's event ids the
+            // filter cannot rule out (a query per punch cost LiteDB a query plan each, and a
+            // lookup of every id a fifth of the commit thread's time).
             var candidates = new List<(int Batch, Punch Punch)>();
             var rejected = new List<RejectedPunch>[batches.Count];
             for (var i = 0; i < batches.Count; i++)
@@ -167,7 +123,7 @@ public sealed partial class PunchStore : IDisposable
                 }
             }
 
-            var known = StoredEventIds(candidates.Select(c => c.Punch.EventId));
+            var known = StoredEventIds(candidates.Select(c => c.Punch.EventId).Where(_storedIds.MayContain));
             var accepted = new int[batches.Count];
             var duplicates = new int[batches.Count];
             var documents = new List<BsonDocument>(candidates.Count);
@@ -181,7 +137,7 @@ public sealed partial class PunchStore : IDisposable
 
                 var seq = _nextSeq++;
                 documents.Add(ToDocument(seq, punch));
-                AddToDay(days, punch);
+                _storedIds.Add(punch.EventId); // before the commit: if it fails, a superfluous id costs only a lookup
                 committed.Add(new StoredPunch(seq, punch));
                 accepted[i]++;
             }
@@ -193,16 +149,11 @@ public sealed partial class PunchStore : IDisposable
 
             EventIdDocs.InsertBulk(documents.Select(d => new BsonDocument { ["_id"] = d["eid"] }), batchSize: Math.Max(documents.Count, 1));
             SegmentDocs.InsertBulk(documents.Chunk(SegmentCapacity).Select(ToSegment), batchSize: Math.Max(documents.Count / SegmentCapacity, 1));
-            var stored = StoredDays(days.Keys);
-            var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
-            AttendanceDocs.Upsert(merged);
             _db.CommitDurably(checkpoint: false);
-            RememberDays(merged);
         }
         catch
         {
             _nextSeq = seqBefore;
-            _recentDays.Clear();
             _db.AbandonTransaction();
             throw;
         }
@@ -243,12 +194,6 @@ public sealed partial class PunchStore : IDisposable
         }
 
         return punch.OccurredAt == default ? "occurredAt is required" : null;
-    }
-
-    private void AddToDay(Dictionary<string, AttendanceDay> days, Punch punch)
-    {
-        var day = AttendanceDay.Of(punch, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(punch.OccurredAt, _zone).DateTime));
-        days[day.Id] = days.TryGetValue(day.Id, out var earlier) ? earlier.Merge(day) : day;
     }
 
     /// <summary>Punches matching the filters, oldest first.</summary>
@@ -322,10 +267,6 @@ public sealed partial class PunchStore : IDisposable
     /// <summary>Moves a sink's position; not forced to disk (a sink that repeats itself after a crash is idempotent).</summary>
     public void SetCursor(string sink, long seq) => CursorDocs.Upsert(new BsonDocument { ["_id"] = sink, ["seq"] = seq });
 
-    /// <summary>The attendance days of a person (any site), oldest first.</summary>
-    public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
-        _db.Read(db => db.GetCollection<AttendanceDay>("attendance").Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList());
-
     /// <summary>
     /// Which of <paramref name="eventIds"/> are stored already, in one indexed query. The
     /// expression is parsed once and only its parameter changes: LiteDB's <c>Query.EQ</c>/<c>Query.In</c>
@@ -388,6 +329,19 @@ public sealed partial class PunchStore : IDisposable
         database.DropCollection(OldPunchCollection);
     }
 
+    /// <summary>
+    /// Before the <see cref="AttendanceStore"/>, <c>hub.db</c> kept the attendance days itself,
+    /// updated in each commit. They are derived from the punches, which the attendance store
+    /// reads from the start when its file is new, so the old copy is only dropped.
+    /// </summary>
+    private void DropAttendanceKeptBeforeAttendanceStore()
+    {
+        if (_db.Database.CollectionExists("attendance"))
+        {
+            _db.Database.DropCollection("attendance");
+        }
+    }
+
     private void WriteUpgraded(List<BsonDocument> run)
     {
         if (run.Count == 0)
@@ -398,48 +352,6 @@ public sealed partial class PunchStore : IDisposable
         EventIdDocs.InsertBulk(run.Select(d => new BsonDocument { ["_id"] = d["eid"] }));
         SegmentDocs.Insert(ToSegment([.. run]));
         run.Clear();
-    }
-
-    /// <summary>The stored attendance days among <paramref name="keys"/>: those committed lately from memory, the rest in one indexed query.</summary>
-    private Dictionary<string, AttendanceDay> StoredDays(IEnumerable<string> keys)
-    {
-        var found = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
-        var unknown = new BsonArray();
-        foreach (var key in keys)
-        {
-            if (_recentDays.TryGetValue(key, out var day))
-            {
-                found[key] = day;
-            }
-            else
-            {
-                unknown.Add(new BsonValue(key));
-            }
-        }
-
-        if (unknown.Count > 0)
-        {
-            _daysIn.Parameters["0"] = unknown;
-            foreach (var day in AttendanceDocs.Find(_daysIn))
-            {
-                found[day.Id] = day;
-            }
-        }
-
-        return found;
-    }
-
-    private void RememberDays(List<AttendanceDay> committed)
-    {
-        if (_recentDays.Count + committed.Count > RecentDaysLimit)
-        {
-            _recentDays.Clear(); // simple and rare: a day's workers fill it again within a few punches each
-        }
-
-        foreach (var day in committed)
-        {
-            _recentDays[day.Id] = day;
-        }
     }
 
     private static BsonDocument ToDocument(long seq, Punch punch)

@@ -1,0 +1,268 @@
+using LiteDB;
+using Microsoft.Extensions.Options;
+using SiteHub.Hub.Configuration;
+using SiteHub.Platform.Storage;
+using SiteHub.Protocols.Punches;
+
+namespace SiteHub.Hub.Ingest;
+
+/// <summary>One day of one person at one site: what attendance is built from.</summary>
+public sealed record AttendanceDay
+{
+    [BsonId] public string Id { get; init; } = "";
+    public string SiteId { get; init; } = "";
+    public string PersonId { get; init; } = "";
+    public DateTime Date { get; init; }
+    public DateTimeOffset? FirstIn { get; init; }
+    public DateTimeOffset? LastOut { get; init; }
+    public DateTimeOffset FirstSeen { get; init; }
+    public DateTimeOffset LastSeen { get; init; }
+    public int Punches { get; init; }
+
+    public static string KeyOf(string siteId, string personId, DateOnly date) => $"{siteId}|{personId}|{date:yyyy-MM-dd}";
+
+    /// <summary>The day of one punch, on its own (<paramref name="date"/> is the punch's date in the hub's time zone).</summary>
+    public static AttendanceDay Of(Punch punch, DateOnly date) => new()
+    {
+        Id = KeyOf(punch.SiteId, punch.PersonId, date),
+        SiteId = punch.SiteId,
+        PersonId = punch.PersonId,
+        Date = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+        FirstSeen = punch.OccurredAt,
+        LastSeen = punch.OccurredAt,
+        FirstIn = punch.Direction == Direction.In ? punch.OccurredAt : null,
+        LastOut = punch.Direction == Direction.Out ? punch.OccurredAt : null,
+        Punches = 1,
+    };
+
+    /// <summary>This day and <paramref name="other"/> (the same person, site and date) together.</summary>
+    public AttendanceDay Merge(AttendanceDay other) => this with
+    {
+        FirstSeen = other.FirstSeen < FirstSeen ? other.FirstSeen : FirstSeen,
+        LastSeen = other.LastSeen > LastSeen ? other.LastSeen : LastSeen,
+        FirstIn = FirstIn is null || (other.FirstIn is { } otherIn && otherIn < FirstIn) ? other.FirstIn : FirstIn,
+        LastOut = LastOut is null || (other.LastOut is { } otherOut && otherOut > LastOut) ? other.LastOut : LastOut,
+        Punches = Punches + other.Punches,
+    };
+}
+
+/// <summary>How far the attendance store has followed the punch store.</summary>
+public sealed record AttendanceState(long AppliedSeq, long Lag, string? LastError);
+
+/// <summary>
+/// The attendance store, <c>attendance.db</c>: one document per person, site and day (in the
+/// hub's time zone), built from the punches the hub committed. It follows the punch store by
+/// sequence, like the InfluxDB sink, and stores its position in the same transaction as the days
+/// it changed, so after a crash it goes on from exactly there: no punch is counted twice or
+/// missed. Deleting the file rebuilds it from every stored punch.
+/// </summary>
+/// <remarks>
+/// Kept off the commit that acks a gateway's batch on purpose: the punches are the durable
+/// record (fsync'd before the ack) and a day is a function of them, while updating a day per
+/// punch inside that commit was a fifth of the commit thread's time — the bound of the hub's
+/// ingest rate. A failed write is logged and retried with a doubling delay up to 30 s; the days
+/// then lag behind the punches, and catch up, like the sinks.
+/// </remarks>
+public sealed partial class AttendanceStore : BackgroundService
+{
+    private const string CursorId = "punches";
+    private const int PunchesPerCommit = 20_000;
+
+    private readonly PunchStore _punches;
+    private readonly DurableLiteDatabase _db;
+    private readonly TimeZoneInfo _zone;
+    private readonly ILogger<AttendanceStore> _logger;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly BsonExpression _daysIn = BsonExpression.Create("_id IN @0");
+    private readonly Lock _writing = new();
+
+    // The days written lately, as stored: most punches land on a day already stored (a worker's
+    // second punch of the day), and reading it back cost a document load per punch. Filled after
+    // a commit succeeds and emptied when one fails, so it holds nothing the file does not.
+    private readonly Dictionary<string, AttendanceDay> _recentDays = new(StringComparer.Ordinal);
+    private const int RecentDaysLimit = 500_000;
+    private readonly Action<IReadOnlyList<StoredPunch>> _onCommitted;
+    private long _appliedSeq;
+    private string? _lastError;
+
+    public AttendanceStore(PunchStore punches, IOptions<HubOptions> options, ILogger<AttendanceStore> logger)
+    {
+        _punches = punches;
+        _logger = logger;
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "attendance.db"), ordinal: true);
+        Days.EnsureIndex(d => d.PersonId);
+        _appliedSeq = _db.Database.GetCollection("cursors").FindById(CursorId)?["seq"].AsInt64 ?? 0;
+        _onCommitted = _ => Wake();
+        punches.Committed += _onCommitted;
+    }
+
+    private ILiteCollection<AttendanceDay> Days => _db.Database.GetCollection<AttendanceDay>("days");
+
+    /// <summary>The store's position in the punch stream and how far behind it is.</summary>
+    public AttendanceState State
+    {
+        get
+        {
+            var applied = Interlocked.Read(ref _appliedSeq);
+            return new AttendanceState(applied, Math.Max(0, _punches.LastSeq - applied), _lastError);
+        }
+    }
+
+    /// <summary>The attendance days of a person (any site), oldest first, as far as the store has followed the punches.</summary>
+    public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
+        _db.Read(db => db.GetCollection<AttendanceDay>("days").Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList());
+
+    /// <summary>Applies every punch committed so far (the background loop does this on each commit; tests call it directly).</summary>
+    public void CatchUp()
+    {
+        while (ApplyNext())
+        {
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // off the host's start-up path: a rebuild of a large store takes a while
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                CatchUp();
+                if (_lastError is not null)
+                {
+                    LogRecovered(Interlocked.Read(ref _appliedSeq));
+                    _lastError = null;
+                    delay = TimeSpan.FromMilliseconds(200);
+                }
+
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _lastError ??= ex.Message;
+                LogApplyFailed(ex, State.Lag);
+                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private bool ApplyNext()
+    {
+        lock (_writing) // the background loop, and a test's CatchUp, never write at once
+        {
+            var after = Interlocked.Read(ref _appliedSeq);
+            var punches = _punches.ReadAfter(after, PunchesPerCommit);
+            if (punches.Count == 0)
+            {
+                return false;
+            }
+
+            var days = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
+            foreach (var stored in punches)
+            {
+                var punch = stored.Punch;
+                var day = AttendanceDay.Of(punch, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(punch.OccurredAt, _zone).DateTime));
+                days[day.Id] = days.TryGetValue(day.Id, out var earlier) ? earlier.Merge(day) : day;
+            }
+
+            if (_db.BeginTransaction())
+            {
+                _recentDays.Clear(); // the last write failed and the file was reopened
+            }
+
+            try
+            {
+                var stored = StoredDays(days.Keys);
+                var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
+                Days.Upsert(merged);
+                _db.Database.GetCollection("cursors").Upsert(new BsonDocument { ["_id"] = CursorId, ["seq"] = punches[^1].Seq });
+                _db.CommitDurably();
+                RememberDays(merged);
+            }
+            catch
+            {
+                _recentDays.Clear();
+                _db.AbandonTransaction();
+                throw;
+            }
+
+            Interlocked.Exchange(ref _appliedSeq, punches[^1].Seq);
+            return true;
+        }
+    }
+
+    /// <summary>The stored days among <paramref name="keys"/>: those written lately from memory, the rest in one indexed query.</summary>
+    private Dictionary<string, AttendanceDay> StoredDays(IEnumerable<string> keys)
+    {
+        var found = new Dictionary<string, AttendanceDay>(StringComparer.Ordinal);
+        var unknown = new BsonArray();
+        foreach (var key in keys)
+        {
+            if (_recentDays.TryGetValue(key, out var day))
+            {
+                found[key] = day;
+            }
+            else
+            {
+                unknown.Add(new BsonValue(key));
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            _daysIn.Parameters["0"] = unknown;
+            foreach (var day in Days.Find(_daysIn))
+            {
+                found[day.Id] = day;
+            }
+        }
+
+        return found;
+    }
+
+    private void RememberDays(List<AttendanceDay> committed)
+    {
+        if (_recentDays.Count + committed.Count > RecentDaysLimit)
+        {
+            _recentDays.Clear(); // simple and rare: a day's workers fill it again within a few punches each
+        }
+
+        foreach (var day in committed)
+        {
+            _recentDays[day.Id] = day;
+        }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _punches.Committed -= _onCommitted;
+        base.Dispose();
+        lock (_writing)
+        {
+            _db.Dispose();
+        }
+
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Updating attendance days failed; the punches are stored and {Lag} wait for the attendance store, which retries")]
+    private partial void LogApplyFailed(Exception exception, long lag);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attendance days up to date again at punch {Seq}")]
+    private partial void LogRecovered(long seq);
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SiteHub.Hub.Configuration;
+using SiteHub.Hub.Ingest;
+using SiteHub.Protocols.Punches;
+using SiteHub.Protocols.Uplink;
+using SiteHub.Testing;
+
+namespace SiteHub.Hub.Tests;
+
+public sealed class AttendanceStoreTests
+{
+    private static readonly DateTimeOffset Morning = new(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static AttendanceStore OpenAttendance(TempFolder folder, PunchStore punches) =>
+        new(punches, Options.Create(new HubOptions { DataPath = folder.Path, TimeZone = "Asia/Shanghai" }), NullLogger<AttendanceStore>.Instance);
+
+    private static Task<BatchAck> StoreOne(PunchStore store, int n, Direction direction, DateTimeOffset at, string person = "W1") =>
+        store.StoreAsync("site-a", new PunchBatch("site-a", $"b{n}", [InProcessHub.MakePunch("site-a", "D1", n, person, direction, at)]), Token);
+
+    [Fact]
+    public async Task A_day_counts_every_punch_once_across_commits_and_reopens_of_both_stores()
+    {
+        using var folder = new TempFolder();
+        using (var punches = PunchStoreTests.Open(folder))
+        using (var attendance = OpenAttendance(folder, punches))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await StoreOne(punches, i, i % 2 == 0 ? Direction.In : Direction.Out, Morning.AddHours(i));
+            }
+
+            attendance.CatchUp();
+            await StoreOne(punches, 2, Direction.In, Morning.AddHours(2)); // a duplicate: not a punch more
+            attendance.CatchUp();
+            Assert.Equal(3, Assert.Single(attendance.AttendanceOf("W1")).Punches);
+        }
+
+        using var reopened = PunchStoreTests.Open(folder);
+        using var reopenedAttendance = OpenAttendance(folder, reopened);
+        await StoreOne(reopened, 9, Direction.Out, Morning.AddHours(9));
+        reopenedAttendance.CatchUp();
+
+        var day = Assert.Single(reopenedAttendance.AttendanceOf("W1"));
+        Assert.Equal((4, Morning, Morning.AddHours(9)), (day.Punches, day.FirstIn, day.LastOut));
+        Assert.Equal(new AttendanceState(reopened.LastSeq, 0, null), reopenedAttendance.State);
+    }
+
+    [Fact]
+    public async Task Punches_committed_while_the_attendance_store_was_closed_are_applied_when_it_opens()
+    {
+        using var folder = new TempFolder();
+        using var punches = PunchStoreTests.Open(folder);
+        using (var attendance = OpenAttendance(folder, punches))
+        {
+            await StoreOne(punches, 1, Direction.In, Morning);
+            attendance.CatchUp();
+        }
+
+        await StoreOne(punches, 2, Direction.Out, Morning.AddHours(8)); // the hub stopped between the two stores' commits
+        using var reopened = OpenAttendance(folder, punches);
+        Assert.Equal(1, reopened.State.Lag);
+        reopened.CatchUp();
+
+        var day = Assert.Single(reopened.AttendanceOf("W1"));
+        Assert.Equal((2, Morning, Morning.AddHours(8)), (day.Punches, day.FirstIn, day.LastOut));
+    }
+
+    [Fact]
+    public async Task Deleting_the_attendance_file_rebuilds_every_day_from_the_punches()
+    {
+        using var folder = new TempFolder();
+        using var punches = PunchStoreTests.Open(folder);
+        for (var i = 0; i < 30; i++)
+        {
+            await StoreOne(punches, i, i % 2 == 0 ? Direction.In : Direction.Out, Morning.AddDays(i / 2).AddHours(i % 2 * 9), person: $"W{i % 3}");
+        }
+
+        List<AttendanceDay> before;
+        using (var attendance = OpenAttendance(folder, punches))
+        {
+            attendance.CatchUp();
+            before = [.. Enumerable.Range(0, 3).SelectMany(w => attendance.AttendanceOf($"W{w}"))];
+        }
+
+        File.Delete(Path.Combine(folder.Path, "attendance.db"));
+        File.Delete(Path.Combine(folder.Path, "attendance-log.db"));
+        using var rebuilt = OpenAttendance(folder, punches);
+        rebuilt.CatchUp();
+
+        Assert.Equal(before, Enumerable.Range(0, 3).SelectMany(w => rebuilt.AttendanceOf($"W{w}")));
+        Assert.Equal(30, before.Sum(d => d.Punches));
+    }
+
+    [Fact]
+    public async Task Attendance_days_follow_the_time_zone_with_first_in_and_last_out()
+    {
+        using var folder = new TempFolder();
+        using var store = PunchStoreTests.Open(folder);
+        using var attendance = OpenAttendance(folder, store);
+        // 23:30 UTC on 1 March is 07:30 on 2 March in Shanghai.
+        var arrive = new DateTimeOffset(2026, 3, 1, 23, 30, 0, TimeSpan.Zero);
+        var lunchOut = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.FromHours(8));
+        var lunchIn = new DateTimeOffset(2026, 3, 2, 13, 0, 0, TimeSpan.FromHours(8));
+        var leave = new DateTimeOffset(2026, 3, 2, 17, 45, 0, TimeSpan.FromHours(8));
+
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1",
+        [
+            InProcessHub.MakePunch("site-a", "D1", 3, "W1", Direction.In, lunchIn),
+            InProcessHub.MakePunch("site-a", "D1", 4, "W1", Direction.Out, leave),
+            InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, arrive),
+            InProcessHub.MakePunch("site-a", "D1", 2, "W1", Direction.Out, lunchOut),
+        ]), Token);
+        attendance.CatchUp();
+
+        var day = Assert.Single(attendance.AttendanceOf("W1"));
+        Assert.Equal(new DateTime(2026, 3, 2), day.Date);
+        Assert.Equal(arrive, day.FirstIn);
+        Assert.Equal(leave, day.LastOut);
+        Assert.Equal(4, day.Punches);
+    }
+
+    [Fact]
+    public async Task The_running_store_follows_each_commit_on_its_own()
+    {
+        using var folder = new TempFolder();
+        using var store = PunchStoreTests.Open(folder);
+        using var attendance = OpenAttendance(folder, store);
+        await attendance.StartAsync(Token);
+
+        await StoreOne(store, 1, Direction.In, Morning);
+        await StoreOne(store, 2, Direction.Out, Morning.AddHours(9));
+
+        await TestEnvironment.WaitUntilAsync(() => attendance.State.Lag == 0 && attendance.State.AppliedSeq == 2, TimeSpan.FromSeconds(10), "the attendance store to follow two commits", Token);
+        Assert.Equal(2, Assert.Single(attendance.AttendanceOf("W1")).Punches);
+        await attendance.StopAsync(Token);
+    }
+}
