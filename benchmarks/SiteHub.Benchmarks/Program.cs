@@ -4,7 +4,7 @@ using SiteHub.Benchmarks;
 // Run: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- --filter '*' --job short
 //  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- outbox [devices] [punches] [batch]
 //  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-store [gateways] [punches] [batch]
-//  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people] [influx|no-influx]
+//  or: dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people] [influx|no-influx] [warm-up punches]
 if (args is ["outbox", ..])
 {
     return await OutboxThroughput.RunAsync(
@@ -24,7 +24,7 @@ if (args is ["hub-store", ..])
 if (args is ["hub-ingest", ..])
 {
     int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    return await HubIngestThroughput.RunAsync(Arg(1, 4), Arg(2, 400_000), Arg(3, 500), Arg(4, 4), Arg(5, 5000), influx: args is not [.., "no-influx"]);
+    return await HubIngestThroughput.RunAsync(Arg(1, 4), Arg(2, 400_000), Arg(3, 500), Arg(4, 4), Arg(5, 5000), influx: args.Length <= 6 || args[6] != "no-influx", warmup: Arg(7, 0));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(args);
