@@ -23,6 +23,19 @@ public sealed class RecentEventIdsTests
     }
 
     [Fact]
+    public void Ids_that_differ_only_where_UTF8_could_not_say_how_are_different_ids()
+    {
+        var recent = new RecentEventIds(10);
+
+        Assert.True(recent.Add("SN\uD800:1"));
+        Assert.True(recent.Add("SN\uDC00:1"));
+        Assert.True(recent.Add("SN\uFFFD:1"));
+        Assert.True(recent.Add("SN?:1"));
+        Assert.False(recent.Add("SN\uD800:1"));
+        Assert.Equal(4, recent.Count);
+    }
+
+    [Fact]
     public void Answers_like_a_set_and_a_queue_of_the_ids_for_any_sequence_of_adds()
     {
         // Few distinct ids, so that repeats, evictions and re-adds after eviction all happen;
@@ -30,7 +43,8 @@ public sealed class RecentEventIdsTests
         var ids = Gen.OneOf(
             Gen.Int[0, 40].Select(i => "SN" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Gen.Int[0, 5].Select(i => new string('x', 200) + i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Gen.Int[0, 5].Select(i => "考勤机" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Gen.Int[0, 5].Select(i => "考勤机" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Gen.Char[(char)0xD7FE, (char)0xE001].Select(c => "SN" + c));
         Gen.Select(Gen.Int[1, 30], ids.Array[0, 300]).Sample((capacity, adds) =>
         {
             var recent = new RecentEventIds(capacity);

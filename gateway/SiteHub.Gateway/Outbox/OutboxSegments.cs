@@ -67,8 +67,9 @@ internal sealed class PendingSegment
 /// every event id.
 /// </summary>
 /// <remarks>
-/// Exact: the ids themselves are kept (UTF-8, in pages of 64 KiB filled and released in arrival
-/// order) and compared byte for byte; a hash only picks where to look. About 40 bytes per id
+/// Exact: the ids themselves are kept (in pages of 64 KiB filled and released in arrival order)
+/// and compared byte for byte; a hash only picks where to look. The bytes are lossless: an ASCII id
+/// (what devices send) as its characters, any other as a marker byte and its UTF-16 code units. About 40 bytes per id
 /// (its bytes, 12 bytes of position and length, an index slot), where a <c>HashSet&lt;string&gt;</c>
 /// and a queue of the strings took about 100: a full window of 100,000 ids is ~4 MiB instead of
 /// ~10. The arrays grow with the ids held, up to the capacity. Not thread-safe (the outbox's commit
@@ -111,7 +112,7 @@ public sealed class RecentEventIds
         }
 
         byte[]? rented = null;
-        var bytes = Encode(eventId, eventId.Length <= 128 ? stackalloc byte[384] : default, ref rented);
+        var bytes = Encode(eventId, eventId.Length <= 127 ? stackalloc byte[256] : default, ref rented);
         var found = Find(bytes, Hash(bytes)) >= 0;
         Return(rented);
         return found;
@@ -121,7 +122,7 @@ public sealed class RecentEventIds
     public bool Add(string eventId)
     {
         byte[]? rented = null;
-        var bytes = Encode(eventId, eventId.Length <= 128 ? stackalloc byte[384] : default, ref rented);
+        var bytes = Encode(eventId, eventId.Length <= 127 ? stackalloc byte[256] : default, ref rented);
         try
         {
             var hash = Hash(bytes);
@@ -164,14 +165,25 @@ public sealed class RecentEventIds
         Count = 0;
     }
 
+    /// <summary>
+    /// Equal bytes if and only if equal ids: ASCII as is; anything else as 0xFF (never in ASCII)
+    /// and the raw UTF-16, which keeps what UTF-8 would not (an unpaired surrogate).
+    /// </summary>
     private static ReadOnlySpan<byte> Encode(string eventId, Span<byte> buffer, ref byte[]? rented)
     {
         if (buffer.IsEmpty)
         {
-            buffer = rented = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(eventId.Length));
+            buffer = rented = System.Buffers.ArrayPool<byte>.Shared.Rent(1 + (eventId.Length * 2));
         }
 
-        return buffer[..System.Text.Encoding.UTF8.GetBytes(eventId, buffer)];
+        if (System.Text.Ascii.FromUtf16(eventId, buffer, out var written) == System.Buffers.OperationStatus.Done)
+        {
+            return buffer[..written];
+        }
+
+        buffer[0] = 0xFF;
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(eventId.AsSpan()).CopyTo(buffer[1..]);
+        return buffer[..(1 + (eventId.Length * 2))];
     }
 
     private static void Return(byte[]? rented)
