@@ -40,6 +40,7 @@ public static class GatewayApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddSiteHubLogging("gateway");
         builder.Services.AddSystemd(); // start-up and stop notifications under systemd; nothing elsewhere
+        builder.Services.AddNativeMemoryTrim(); // freed native memory back to the OS (glibc keeps it)
         builder.AddGatewayConfiguration();
         builder.AddDevices();
         builder.AddOutbox();

@@ -33,7 +33,29 @@ public static class WebUiFeature
         builder.Services.AddLiveEventFeed<LiveFeed>();
         builder.AddWebUiPagesWithLogin(typeof(WebUiFeature).Assembly, new WebUiLoginSettings(
             ".SiteHub", provider => provider.GetRequiredService<IOptions<WebUiOptions>>().Value.SessionTimeout));
+        builder.Services.LoadDataProtectionKeysOnFirstUse();
         return builder;
+    }
+
+    /// <summary>
+    /// Leaves the data-protection key ring (what signs and encrypts the login and antiforgery
+    /// cookies) to be read, or created, when a cookie is first written or read, instead of by
+    /// ASP.NET Core's hosted service at start. Loading it pulls in the XML stack and OpenSSL: about
+    /// 9 MiB resident in a gateway whose web UI may never be opened (BENCHMARKS.md "Gateway
+    /// memory"). The keys and the protection are the same; a key store that cannot be read shows at
+    /// the first login instead of in the start-up log.
+    /// </summary>
+    /// <returns>How many registrations were removed: 1, or 0 if ASP.NET Core stops registering it (a test watches).</returns>
+    public static int LoadDataProtectionKeysOnFirstUse(this IServiceCollection services)
+    {
+        var eager = services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList();
+        foreach (var descriptor in eager)
+        {
+            services.Remove(descriptor);
+        }
+
+        return eager.Count;
     }
 
     /// <summary>Security headers, the pages' own scripts and styles, and the language; before authentication.</summary>
