@@ -216,25 +216,52 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// Reads <c>punches.csv</c> as it goes, handing each good row to <paramref name="project"/>
     /// on the reading threads (several at once) and returning what it makes, in file order.
     /// </summary>
-    /// <remarks>
-    /// The bulk path matches punches to the registry in <paramref name="project"/>, straight from
-    /// the fields, so that tens of millions of rows cost no string each and use both cores.
-    /// </remarks>
     public IEnumerable<T> ReadPunches<T>(Stream stream, string file, ICollection<ImportError> errors, PunchProjection<T> project)
     {
         using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        foreach (var (ok, value) in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project), PlainReader))
+        foreach (var value in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project), PlainReader))
         {
-            if (ok)
+            yield return value;
+        }
+    }
+
+    /// <summary>
+    /// Reads <c>punches.csv</c> as it goes, in batches: each good row is handed to a projection
+    /// made by <paramref name="newProjection"/> on the reading threads, and what it makes comes back
+    /// in file order, a batch at a time. A batch is valid until the next one is asked for; the row
+    /// errors of a batch are in <paramref name="errors"/> before it is handed over.
+    /// </summary>
+    /// <param name="stream">The file (seekable).</param>
+    /// <param name="file">Its name, for errors.</param>
+    /// <param name="errors">Where the row errors go, in file order.</param>
+    /// <param name="newProjection">
+    /// Makes a projection for one thread's use (it may keep state, such as the last match, and
+    /// is never called on two threads at once); called once per block of rows.
+    /// </param>
+    /// <remarks>
+    /// The bulk path matches punches to the registry in the projection, straight from the fields,
+    /// so that tens of millions of rows cost no string each, use both cores, and reach the thread
+    /// that folds them in without an enumerator step per row.
+    /// </remarks>
+    public IEnumerable<ArraySegment<T>> ReadPunchBatches<T>(Stream stream, string file, ICollection<ImportError> errors, Func<PunchProjection<T>> newProjection)
+    {
+        using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
+        foreach (var batch in table.ReadBatchesInParallel<T>(
+            () =>
             {
-                yield return value;
-            }
+                var project = newProjection();
+                return (ref CsvTableRow row) => ParsePunch(ref row, project);
+            },
+            PlainReader))
+        {
+            yield return batch;
         }
     }
 
     private const int FieldBuffer = 128;
 
-    private static (bool Ok, T Value) ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
+    // A row with an error is never handed on (CsvTable drops it), so its value is left default.
+    private static T ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
     {
         // Event id, direction and time are read from the field's bytes when they are plain ASCII
         // (nearly always); other text is decoded and read exactly as before.
@@ -267,7 +294,7 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
             }
         }
 
-        return ok ? (true, project(new PunchFields(site, person, direction!.Value, at))) : (false, default!);
+        return ok ? project(new PunchFields(site, person, direction!.Value, at)) : default!;
     }
 
     private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>

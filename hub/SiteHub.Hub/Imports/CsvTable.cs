@@ -122,8 +122,103 @@ internal sealed class CsvTable : IDisposable
     /// <paramref name="parse"/> runs on several threads at once: it must only read shared state.
     /// A row whose field count differs from the header's never reaches it.
     /// </remarks>
-    public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse, bool plainPath = false) =>
-        plainPath && _plain ? ReadPlain(parse) : ReadGeneral(parse);
+    public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse, bool plainPath = false)
+    {
+        if (!plainPath || !_plain)
+        {
+            foreach (var value in ReadGeneral(parse))
+            {
+                yield return value;
+            }
+
+            yield break;
+        }
+
+        foreach (var block in ReadPlainBlocks(() => parse, batchFallback: false))
+        {
+            // Each row's errors are added just before the value that follows them, as Read would add them.
+            var errorAt = 0;
+            for (var i = 0; i < block.Count; i++)
+            {
+                for (; block.Errors is not null && errorAt < block.Errors.Count && block.Errors[errorAt].Before == i; errorAt++)
+                {
+                    AddErrors(block.Errors[errorAt].Errors);
+                }
+
+                yield return block.Values[i];
+            }
+
+            for (; block.Errors is not null && errorAt < block.Errors.Count; errorAt++)
+            {
+                AddErrors(block.Errors[errorAt].Errors);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadInParallel"/> handing the values over in batches: for files of tens of
+    /// millions of rows, what an enumerator costs per row mattered. The row errors of a batch are
+    /// added to the table's error list, in file order, before the batch is handed over.
+    /// </summary>
+    /// <param name="newParser">
+    /// Makes a parser for one thread's use: each block of a plain file is parsed with a parser of
+    /// its own, so a parser may keep what it found for the rows that follow (it is not shared
+    /// between threads); the general reader keeps one per thread.
+    /// </param>
+    /// <param name="plainPath">As for <see cref="ReadInParallel"/>.</param>
+    /// <returns>Batches in file order, each valid until the next is asked for (their arrays are reused).</returns>
+    public IEnumerable<ArraySegment<T>> ReadBatchesInParallel<T>(Func<CsvRowParser<T>> newParser, bool plainPath = false)
+    {
+        if (!plainPath || !_plain)
+        {
+            foreach (var batch in Batches(ReadGeneral(newParser)))
+            {
+                yield return batch;
+            }
+
+            yield break;
+        }
+
+        foreach (var block in ReadPlainBlocks(newParser, batchFallback: true))
+        {
+            for (var e = 0; block.Errors is not null && e < block.Errors.Count; e++)
+            {
+                AddErrors(block.Errors[e].Errors);
+            }
+
+            yield return new ArraySegment<T>(block.Values, 0, block.Count);
+        }
+    }
+
+    private static IEnumerable<ArraySegment<T>> Batches<T>(IEnumerable<T> values)
+    {
+        var batch = new T[4096];
+        var count = 0;
+        foreach (var value in values)
+        {
+            batch[count++] = value;
+            if (count == batch.Length)
+            {
+                yield return new ArraySegment<T>(batch, 0, count);
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            yield return new ArraySegment<T>(batch, 0, count);
+        }
+    }
+
+    private IEnumerable<T> ReadGeneral<T>(Func<CsvRowParser<T>> newParser)
+    {
+        // CsvHelper calls the parser on threads of its own choosing.
+        using var parsers = new ThreadLocal<CsvRowParser<T>>(newParser);
+        foreach (var value in ReadGeneral((ref CsvTableRow row) => parsers.Value!(ref row)))
+        {
+            yield return value;
+        }
+    }
 
     private IEnumerable<T> ReadGeneral<T>(CsvRowParser<T> parse)
     {
@@ -154,7 +249,10 @@ internal sealed class CsvTable : IDisposable
         }
     }
 
-    private IEnumerable<T> ReadPlain<T>(CsvRowParser<T> parse)
+    // The blocks of a plain file, parsed, in file order; each is valid until the next is asked for
+    // (its array of values is reused). Where the general reader has to take over, its rows come
+    // in batches (batchFallback) or one by one, their errors added as they are read.
+    private IEnumerable<ParsedBlock<T>> ReadPlainBlocks<T>(Func<CsvRowParser<T>> newParser, bool batchFallback)
     {
         // The general reader has read the header and some rows ahead: it takes over where it
         // stopped when the header is not within the first block (a file that starts with a
@@ -172,9 +270,21 @@ internal sealed class CsvTable : IDisposable
             }
 
             _stream.Position = resume;
-            foreach (var value in ReadGeneral(parse))
+            if (batchFallback)
             {
-                yield return value;
+                foreach (var batch in Batches(ReadGeneral(newParser)))
+                {
+                    yield return new ParsedBlock<T>(batch.Array!, batch.Count, null);
+                }
+
+                yield break;
+            }
+
+            var one = new T[1];
+            foreach (var value in ReadGeneral(newParser))
+            {
+                one[0] = value;
+                yield return new ParsedBlock<T>(one, 1, null);
             }
 
             yield break;
@@ -186,11 +296,19 @@ internal sealed class CsvTable : IDisposable
         var spare = new Stack<T[]>();
         var maxInFlight = 2 * Math.Max(2, Environment.ProcessorCount);
         var nextLine = 1L + firstBreaks;
+        T[]? handedOver = null;
         try
         {
             inFlight.Enqueue(StartBlock(first, bodyStart, firstLength, bodyLine, firstBreaks - (int)bodyLine + 2));
             while (true)
             {
+                // The values handed over last are done with once the next block is asked for.
+                if (handedOver is not null)
+                {
+                    spare.Push(handedOver);
+                    handedOver = null;
+                }
+
                 while (inFlight.Count < maxInFlight && blocks.TryRead(out var bytes, out var length, out var breaks))
                 {
                     inFlight.Enqueue(StartBlock(bytes, 0, length, nextLine, breaks + 1));
@@ -204,23 +322,8 @@ internal sealed class CsvTable : IDisposable
 
                 var block = next.Parse.GetAwaiter().GetResult();
                 ArrayPool<byte>.Shared.Return(next.Bytes);
-                var errorAt = 0;
-                for (var i = 0; i < block.Count; i++)
-                {
-                    for (; block.Errors is not null && errorAt < block.Errors.Count && block.Errors[errorAt].Before == i; errorAt++)
-                    {
-                        AddErrors(block.Errors[errorAt].Errors);
-                    }
-
-                    yield return block.Values[i];
-                }
-
-                for (; block.Errors is not null && errorAt < block.Errors.Count; errorAt++)
-                {
-                    AddErrors(block.Errors[errorAt].Errors);
-                }
-
-                spare.Push(block.Values);
+                handedOver = block.Values;
+                yield return block;
             }
         }
         finally
@@ -236,7 +339,7 @@ internal sealed class CsvTable : IDisposable
         (Task<ParsedBlock<T>>, byte[]) StartBlock(byte[] bytes, int start, int end, long line, int maxRows)
         {
             var values = spare.TryPop(out var reused) && reused.Length >= maxRows ? reused : new T[maxRows];
-            return (Task.Run(() => ParseBlock(bytes, start, end, line, values, parse)), bytes);
+            return (Task.Run(() => ParseBlock(bytes, start, end, line, values, newParser())), bytes);
         }
     }
 

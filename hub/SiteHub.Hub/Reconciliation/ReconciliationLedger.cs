@@ -161,7 +161,7 @@ public sealed partial class ReconciliationLedger
         {
             foreach (var project in projects)
             {
-                registered |= worker.EnrolmentAt(project) is not null;
+                registered |= worker.IsEnrolledAt(project);
             }
         }
 
@@ -231,7 +231,7 @@ public sealed partial class ReconciliationLedger
             var date = DateOnly.FromDateTime(local);
             project.AddPunchDay(date.DayNumber);
             touches?.Add(new Touch(project.Scope, date));
-            if (punch.Worker is not { } worker || worker.EnrolmentAt(project) is null)
+            if (punch.Worker is not { } worker || !worker.IsEnrolledAt(project))
             {
                 continue;
             }
@@ -748,6 +748,20 @@ public sealed partial class ReconciliationLedger
         }
 
         public void Replace(RosterEntry old, RosterEntry entry) => Enrolments[Array.IndexOf(Enrolments, old)] = entry;
+
+        /// <summary>Whether the worker is on the project's roster; unlike <see cref="EnrolmentAt(ProjectState)"/> it reads no roster entry, one memory access less per punch.</summary>
+        public bool IsEnrolledAt(ProjectState project)
+        {
+            foreach (var enrolled in Projects)
+            {
+                if (ReferenceEquals(enrolled, project))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public RosterEntry? EnrolmentAt(ProjectState project)
         {
