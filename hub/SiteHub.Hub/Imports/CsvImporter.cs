@@ -210,7 +210,7 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// <summary>Reads <c>punches.csv</c> as it goes (the file may hold tens of millions of rows).</summary>
     /// <remarks>Repeated event ids are not reported: a punch counted twice changes no attendance.</remarks>
     public IEnumerable<GatePunch> ReadPunches(Stream stream, string file, ICollection<ImportError> errors) =>
-        ReadPunches(stream, file, errors, static (in PunchFields punch) => new GatePunch(punch.SiteId.ToString(), punch.PersonId.ToString(), punch.Direction, punch.OccurredAt));
+        ReadPunches(stream, file, errors, static (in PunchFields punch) => new GatePunch(Encoding.UTF8.GetString(punch.SiteId), Encoding.UTF8.GetString(punch.PersonId), punch.Direction, punch.OccurredAt));
 
     /// <summary>
     /// Reads <c>punches.csv</c> as it goes, handing each good row to <paramref name="project"/>
@@ -219,7 +219,13 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     public IEnumerable<T> ReadPunches<T>(Stream stream, string file, ICollection<ImportError> errors, PunchProjection<T> project)
     {
         using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        foreach (var value in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project), PlainReader))
+        foreach (var value in table.ReadInParallel(
+            (ref CsvTableRow row) =>
+            {
+                var days = default(IsoTimestamp.DayCache);
+                return ParsePunch(ref row, project, ref days);
+            },
+            PlainReader))
         {
             yield return value;
         }
@@ -250,7 +256,8 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
             () =>
             {
                 var project = newProjection();
-                return (ref CsvTableRow row) => ParsePunch(ref row, project);
+                var days = default(IsoTimestamp.DayCache);
+                return (ref CsvTableRow row) => ParsePunch(ref row, project, ref days);
             },
             PlainReader))
         {
@@ -258,36 +265,31 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
         }
     }
 
-    private const int FieldBuffer = 128;
-
     // A row with an error is never handed on (CsvTable drops it), so its value is left default.
-    private static T ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
+    private static T ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project, ref IsoTimestamp.DayCache days)
     {
-        // Event id, direction and time are read from the field's bytes when they are plain ASCII
-        // (nearly always); other text is decoded and read exactly as before.
+        // Fields are read from their bytes whenever string.Trim() would give the same text: their
+        // ends are ASCII (nearly always); other text is decoded and read exactly as before.
         var ok = true;
-        Span<char> siteBuffer = stackalloc char[FieldBuffer];
-        Span<char> personBuffer = stackalloc char[FieldBuffer];
-        Span<char> buffer = stackalloc char[FieldBuffer];
-        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : Field(ref row, 0, buffer).IsEmpty)
+        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : row[0].Length == 0)
         {
             ok = Fail(ref row, 0, "is required");
         }
 
-        var site = RequiredSpan(ref row, 1, Field(ref row, 1, siteBuffer), ref ok);
-        var person = RequiredSpan(ref row, 3, Field(ref row, 3, personBuffer), ref ok);
+        var site = RequiredUtf8(ref row, 1, ref ok);
+        var person = RequiredUtf8(ref row, 3, ref ok);
         var direction = row.TryGetAsciiTrimmed(4, out var directionBytes) && Ascii.IsValid(directionBytes)
             ? ParseDirection(directionBytes)
-            : ParseDirection(Field(ref row, 4, buffer));
+            : ParseDirection(row[4].AsSpan());
         if (direction is null)
         {
             ok = Fail(ref row, 4, "must be in, out or unknown");
         }
 
         DateTimeOffset at = default;
-        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !IsoTimestamp.TryParse(timeBytes, out at))
+        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !days.TryParse(timeBytes, out at))
         {
-            var time = Field(ref row, 5, buffer);
+            var time = row[5].AsSpan();
             if (!HasOffset(time) || !(IsoTimestamp.TryParse(time, out at) || DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)))
             {
                 ok = Fail(ref row, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
@@ -297,17 +299,10 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
         return ok ? project(new PunchFields(site, person, direction!.Value, at)) : default!;
     }
 
-    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
-        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
-            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
-            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
-            : null;
-
-    private static ReadOnlySpan<char> Field(ref CsvTableRow row, int column, Span<char> buffer) =>
-        row.TryGetChars(column, buffer, out var value) ? value : row[column].AsSpan();
-
-    private static ReadOnlySpan<char> RequiredSpan(ref CsvTableRow row, int column, ReadOnlySpan<char> value, ref bool ok)
+    // The field as string.Trim() gives it, in UTF-8: the bytes themselves when their ends are ASCII.
+    private static ReadOnlySpan<byte> RequiredUtf8(ref CsvTableRow row, int column, ref bool ok)
     {
+        var value = row.TryGetAsciiTrimmed(column, out var bytes) ? bytes : Encoding.UTF8.GetBytes(row[column]);
         if (value.IsEmpty)
         {
             ok = Fail(ref row, column, "is required");
@@ -315,6 +310,12 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 
         return value;
     }
+
+    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
+        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
+            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
+            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
+            : null;
 
     private static Direction? ParseDirection(ReadOnlySpan<char> text)
     {
@@ -512,11 +513,14 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 }
 
 /// <summary>The fields of a good <c>punches.csv</c> row, valid only during the call they are given to.</summary>
-public readonly ref struct PunchFields(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+/// <remarks>Site and person are in UTF-8, as the file's bytes hold them (trimmed as <see cref="string.Trim()"/> trims): they are matched without decoding them for every row.</remarks>
+public readonly ref struct PunchFields(ReadOnlySpan<byte> siteId, ReadOnlySpan<byte> personId, Direction direction, DateTimeOffset occurredAt)
 {
-    public ReadOnlySpan<char> SiteId { get; } = siteId;
+    /// <summary>The site id, trimmed, in UTF-8.</summary>
+    public ReadOnlySpan<byte> SiteId { get; } = siteId;
 
-    public ReadOnlySpan<char> PersonId { get; } = personId;
+    /// <summary>The person id, trimmed, in UTF-8.</summary>
+    public ReadOnlySpan<byte> PersonId { get; } = personId;
 
     public Direction Direction { get; } = direction;
 

@@ -493,33 +493,6 @@ internal struct CsvTableRow
     }
 
     /// <summary>
-    /// The field trimmed (as <see cref="string.Trim()"/> would) into <paramref name="buffer"/> without a string, or
-    /// <c>false</c> when it does not fit (the caller then uses the indexer).
-    /// </summary>
-    public readonly bool TryGetChars(int column, Span<char> buffer, out ReadOnlySpan<char> value)
-    {
-        var index = _table.FieldIndex(column);
-        if (index < 0)
-        {
-            value = [];
-            return true;
-        }
-
-        var bytes = Field(index);
-        if (bytes.Length > buffer.Length)
-        {
-            value = default;
-            return false;
-        }
-
-        // The reader hands over UTF-8 only (other encodings are transcoded, and the file was checked
-        // to decode); ASCII, nearly every id, is widened without the decoder.
-        var count = Ascii.ToUtf16(bytes, buffer, out var widened) == System.Buffers.OperationStatus.Done ? widened : Encoding.UTF8.GetChars(bytes, buffer);
-        value = buffer[..count].Trim();
-        return true;
-    }
-
-    /// <summary>
     /// The field's UTF-8 bytes without the ASCII white space around them, or <c>false</c> when
     /// they start or end outside ASCII (where <see cref="string.Trim()"/> might remove more).
     /// </summary>

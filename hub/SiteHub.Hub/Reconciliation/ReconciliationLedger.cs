@@ -184,37 +184,54 @@ public sealed partial class ReconciliationLedger
     /// </summary>
     internal sealed class PunchMatcher(ReconciliationLedger ledger)
     {
-        private char[] _site = new char[64];
+        private byte[] _site = new byte[64];
         private int _siteLength = -1;
-        private char[] _person = new char[64];
+        private byte[] _person = new byte[64];
         private int _personLength = -1;
+        private char[] _siteChars = new char[64];
+        private char[] _personChars = new char[64];
+        private int _personCharsLength;
         private (ProjectState[] Projects, WorkerState? Worker, bool Registered) _match;
 
-        /// <summary>As <see cref="ReconciliationLedger.Resolve"/>.</summary>
-        public ResolvedPunch Resolve(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+        /// <summary>As <see cref="ReconciliationLedger.Resolve"/>, with the site and person ids in UTF-8.</summary>
+        /// <remarks>Ids are compared with the last ones as bytes; only a new one is decoded to be looked up.</remarks>
+        public ResolvedPunch Resolve(ReadOnlySpan<byte> siteId, ReadOnlySpan<byte> personId, Direction direction, DateTimeOffset occurredAt)
         {
             if (!Same(siteId, _site, _siteLength) || !Same(personId, _person, _personLength))
             {
-                _match = ledger.Match(siteId, personId);
+                var siteLength = Decode(siteId, ref _siteChars);
+                _personCharsLength = Decode(personId, ref _personChars);
+                _match = ledger.Match(_siteChars.AsSpan(0, siteLength), _personChars.AsSpan(0, _personCharsLength));
                 _siteLength = Keep(ref _site, siteId);
                 _personLength = Keep(ref _person, personId);
             }
 
-            return ledger.Resolved(_match, personId, null, direction, occurredAt);
+            return ledger.Resolved(_match, _personChars.AsSpan(0, _personCharsLength), null, direction, occurredAt);
         }
 
-        private static bool Same(ReadOnlySpan<char> value, char[] kept, int keptLength) =>
+        private static bool Same(ReadOnlySpan<byte> value, byte[] kept, int keptLength) =>
             value.Length == keptLength && value.SequenceEqual(kept.AsSpan(0, keptLength));
 
-        private static int Keep(ref char[] buffer, ReadOnlySpan<char> value)
+        private static int Keep(ref byte[] buffer, ReadOnlySpan<byte> value)
         {
             if (buffer.Length < value.Length)
             {
-                buffer = new char[value.Length];
+                buffer = new byte[value.Length];
             }
 
             value.CopyTo(buffer);
             return value.Length;
+        }
+
+        // UTF-8 never takes fewer bytes than UTF-16 takes chars; ASCII, nearly every id, is widened without the decoder.
+        private static int Decode(ReadOnlySpan<byte> utf8, ref char[] buffer)
+        {
+            if (buffer.Length < utf8.Length)
+            {
+                buffer = new char[utf8.Length];
+            }
+
+            return Ascii.ToUtf16(utf8, buffer, out var widened) == System.Buffers.OperationStatus.Done ? widened : Encoding.UTF8.GetChars(utf8, buffer);
         }
     }
 
