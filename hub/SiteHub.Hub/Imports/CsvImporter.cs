@@ -41,6 +41,9 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// </summary>
     internal bool PlainReader { get; init; } = true;
 
+    /// <summary>The usual size of a block of a plain punch file read in one pass; tests make it small to have many.</summary>
+    internal int PlainBlockSize { get; init; } = 1 << 20;
+
     /// <summary>Reads <c>projects.csv</c>. Duplicate project ids and wage accounts are errors (the first row stays).</summary>
     public IReadOnlyList<Project> ReadProjects(Stream stream, string file, ICollection<ImportError> errors)
     {
@@ -234,36 +237,70 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// <summary>
     /// Reads <c>punches.csv</c> as it goes, in batches: each good row is handed to a projection
     /// made by <paramref name="newProjection"/> on the reading threads, and what it makes comes back
-    /// in file order, a batch at a time. A batch is valid until the next one is asked for; the row
-    /// errors of a batch are in <paramref name="errors"/> before it is handed over.
+    /// in file order, a batch at a time. A batch is valid until the next one is asked for.
     /// </summary>
     /// <param name="stream">The file (seekable).</param>
     /// <param name="file">Its name, for errors.</param>
-    /// <param name="errors">Where the row errors go, in file order.</param>
+    /// <param name="errors">Where the row errors go, in file order (by the end of the read at the latest).</param>
     /// <param name="newProjection">
     /// Makes a projection for one thread's use (it may keep state, such as the last match, and
     /// is never called on two threads at once); called once per block of rows.
+    /// </param>
+    /// <param name="restart">
+    /// Lets the file be read in one pass: without it, the whole file is read once to check its
+    /// encoding before the first row. With it, a file in no declared encoding is checked block by
+    /// block as it is parsed; should a block turn out not to be plain UTF-8 (a GB18030 file, quotes,
+    /// a lone CR: see <see cref="PlainCsv"/>), <paramref name="restart"/> is called, and the batches
+    /// start again from the first row, read as without it. The caller then forgets what it made of
+    /// the batches before. Its row errors are added at the end of a read that was not restarted.
     /// </param>
     /// <remarks>
     /// The bulk path matches punches to the registry in the projection, straight from the fields,
     /// so that tens of millions of rows cost no string each, use both cores, and reach the thread
     /// that folds them in without an enumerator step per row.
     /// </remarks>
-    public IEnumerable<ArraySegment<T>> ReadPunchBatches<T>(Stream stream, string file, ICollection<ImportError> errors, Func<PunchProjection<T>> newProjection)
+    public IEnumerable<ArraySegment<T>> ReadPunchBatches<T>(Stream stream, string file, ICollection<ImportError> errors, Func<PunchProjection<T>> newProjection, Action? restart = null)
     {
-        using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        foreach (var batch in table.ReadBatchesInParallel<T>(
-            () =>
+        var start = stream.Position;
+        if (restart is not null && PlainReader && DeclaredEncoding is null)
+        {
+            using var table = CsvTable.TryOpenPlain(stream, file, PunchColumns, errors, PlainBlockSize);
+            if (table is not null)
             {
-                var project = newProjection();
-                var days = default(IsoTimestamp.DayCache);
-                return (ref CsvTableRow row) => ParsePunch(ref row, project, ref days);
-            },
-            PlainReader))
+                var handedOver = false;
+                foreach (var batch in table.ReadBatchesInParallel<T>(PunchParsers(newProjection), plainPath: true))
+                {
+                    handedOver = true;
+                    yield return batch;
+                }
+
+                if (!table.Abandoned)
+                {
+                    yield break;
+                }
+
+                if (handedOver)
+                {
+                    restart();
+                }
+
+                stream.Position = start;
+            }
+        }
+
+        using var checkedTable = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
+        foreach (var batch in checkedTable.ReadBatchesInParallel<T>(PunchParsers(newProjection), PlainReader))
         {
             yield return batch;
         }
     }
+
+    private static Func<CsvRowParser<T>> PunchParsers<T>(Func<PunchProjection<T>> newProjection) => () =>
+    {
+        var project = newProjection();
+        var days = default(IsoTimestamp.DayCache);
+        return (ref CsvTableRow row) => ParsePunch(ref row, project, ref days);
+    };
 
     // A row with an error is never handed on (CsvTable drops it), so its value is left default.
     private static T ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project, ref IsoTimestamp.DayCache days)

@@ -23,6 +23,12 @@ internal sealed class CsvTable : IDisposable
     private readonly int _headerCount;
     private readonly ICollection<ImportError> _errors;
 
+    // Opened by TryOpenPlain: each block is checked as it is parsed, and row errors wait in
+    // _pendingErrors until the whole file has turned out plain.
+    private bool _checkBlocks;
+    private List<ImportError>? _pendingErrors;
+    private int _blockSize = PlainBlockSize;
+
     private CsvTable(CsvReader reader, Stream stream, long start, bool plain, string file, int[] index, int headerCount, IReadOnlyList<string> columns, ICollection<ImportError> errors)
     {
         _reader = reader;
@@ -49,6 +55,61 @@ internal sealed class CsvTable : IDisposable
     {
         var start = stream.Position;
         var inspection = CsvEncodings.Inspect(stream, file, declared);
+        return OpenInspected(stream, start, file, required, optional, mapping, inspection, errors);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="stream"/> (seekable) without reading it all first to check its
+    /// encoding, for <see cref="ReadBatchesInParallel"/> on the plain path only: the check is made
+    /// block by block as the blocks are parsed, on all cores, in the same pass. <c>null</c> when
+    /// its first block already shows that the file is not plain UTF-8 (see <see cref="PlainCsv"/>)
+    /// or the header is not as required: <see cref="Open"/> then reads it (and reports what is wrong
+    /// as it always has).
+    /// </summary>
+    /// <remarks>
+    /// When a later block turns out not plain UTF-8, the read stops and <see cref="Abandoned"/> says
+    /// so: the file must then be read again from its start through <see cref="Open"/>. Until the
+    /// end of the file, the row errors are held back, so an abandoned read has added none.
+    /// </remarks>
+    /// <param name="stream">The file (seekable).</param>
+    /// <param name="file">Its name, for errors.</param>
+    /// <param name="required">The columns it must have.</param>
+    /// <param name="errors">Where the row errors go.</param>
+    /// <param name="blockSize">The usual size of a block (tests make it small).</param>
+    public static CsvTable? TryOpenPlain(Stream stream, string file, IReadOnlyList<string> required, ICollection<ImportError> errors, int blockSize = PlainBlockSize)
+    {
+        var start = stream.Position;
+        var head = ArrayPool<byte>.Shared.Rent(blockSize);
+        try
+        {
+            var read = stream.ReadAtLeast(head.AsSpan(0, blockSize), blockSize, throwOnEndOfStream: false);
+            var lines = read < blockSize ? read : head.AsSpan(0, read).LastIndexOf((byte)'\n') + 1;
+            if (lines <= 0 || !PlainCsv.IsPlainUtf8(head.AsSpan(0, lines)))
+            {
+                return null;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+            stream.Position = start;
+        }
+
+        try
+        {
+            var table = OpenInspected(stream, start, file, required, [], null, new CsvInspection(null, Plain: true), errors);
+            (table._checkBlocks, table._pendingErrors, table._blockSize) = (true, [], blockSize);
+            return table;
+        }
+        catch (CsvFileException)
+        {
+            stream.Position = start;
+            return null;
+        }
+    }
+
+    private static CsvTable OpenInspected(Stream stream, long start, string file, IReadOnlyList<string> required, IReadOnlyList<string> optional, ColumnMapping? mapping, CsvInspection inspection, ICollection<ImportError> errors)
+    {
         var reader = CsvReader.Create(stream, CsvReaderOptions.Default with
         {
             Separator = ',',
@@ -91,6 +152,13 @@ internal sealed class CsvTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a table opened by <see cref="TryOpenPlain"/> found a block that is not plain UTF-8,
+    /// or could not be read by blocks at all: its read stopped there, and the file must be read again
+    /// through <see cref="Open"/>.
+    /// </summary>
+    public bool Abandoned { get; private set; }
+
     /// <summary>Moves to the next row with as many fields as the header; reports the others.</summary>
     public bool Read()
     {
@@ -124,6 +192,11 @@ internal sealed class CsvTable : IDisposable
     /// </remarks>
     public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse, bool plainPath = false)
     {
+        if (_checkBlocks)
+        {
+            throw new InvalidOperationException("A table opened by TryOpenPlain is read by ReadBatchesInParallel.");
+        }
+
         if (!plainPath || !_plain)
         {
             foreach (var value in ReadGeneral(parse))
@@ -181,12 +254,25 @@ internal sealed class CsvTable : IDisposable
 
         foreach (var block in ReadPlainBlocks(newParser, batchFallback: true))
         {
+            if (block.NotPlain)
+            {
+                Abandoned = true;
+                yield break;
+            }
+
             for (var e = 0; block.Errors is not null && e < block.Errors.Count; e++)
             {
                 AddErrors(block.Errors[e].Errors);
             }
 
             yield return new ArraySegment<T>(block.Values, 0, block.Count);
+        }
+
+        if (_pendingErrors is { } pending && !Abandoned)
+        {
+            // The whole file was plain: its row errors stand.
+            _pendingErrors = null;
+            AddErrors(pending);
         }
     }
 
@@ -259,7 +345,7 @@ internal sealed class CsvTable : IDisposable
         // megabyte of empty lines), or is not the one it read.
         var resume = _stream.Position;
         _stream.Position = _start;
-        var blocks = new CsvBlockReader(_stream, PlainBlockSize);
+        var blocks = new CsvBlockReader(_stream, _blockSize);
         if (!blocks.TryRead(out var first, out var firstLength, out var firstBreaks)
             || !PlainCsv.TryFindBody(first.AsSpan(0, firstLength), out var bodyStart, out var bodyLine, out var headerFields)
             || headerFields != _headerCount)
@@ -270,6 +356,13 @@ internal sealed class CsvTable : IDisposable
             }
 
             _stream.Position = resume;
+            if (_checkBlocks)
+            {
+                // Read by blocks or not at all: the general reader would hand on rows unchecked.
+                yield return new ParsedBlock<T>([], 0, null, NotPlain: true);
+                yield break;
+            }
+
             if (batchFallback)
             {
                 foreach (var batch in Batches(ReadGeneral(newParser)))
@@ -346,6 +439,11 @@ internal sealed class CsvTable : IDisposable
     // Parses the lines of a block of a plain file, as the general path would parse them.
     private ParsedBlock<T> ParseBlock<T>(byte[] block, int start, int end, long line, T[] values, CsvRowParser<T> parse)
     {
+        if (_checkBlocks && !PlainCsv.IsPlainUtf8(block.AsSpan(start, end - start)))
+        {
+            return new ParsedBlock<T>(values, 0, null, NotPlain: true);
+        }
+
         var count = 0;
         List<(int Before, List<ImportError> Errors)>? errors = null;
         var bounds = new int[_headerCount + 1];
@@ -385,6 +483,12 @@ internal sealed class CsvTable : IDisposable
 
     private void AddErrors(List<ImportError> errors)
     {
+        if (_pendingErrors is { } pending)
+        {
+            pending.AddRange(errors);
+            return;
+        }
+
         foreach (var error in errors)
         {
             _errors.Add(error);
@@ -433,7 +537,11 @@ internal readonly record struct ParsedRow<T>(T Value, List<ImportError>? Errors)
 /// The rows of a block of a plain file: the first <paramref name="Count"/> of <paramref name="Values"/>,
 /// and the errors of the rejected rows, each after as many values as <c>Before</c> says.
 /// </summary>
-internal sealed record ParsedBlock<T>(T[] Values, int Count, List<(int Before, List<ImportError> Errors)>? Errors);
+/// <param name="Values">The values; the first <paramref name="Count"/> are the block's.</param>
+/// <param name="Count">The number of rows accepted.</param>
+/// <param name="Errors">The errors of the rejected rows, each after as many values as <c>Before</c> says.</param>
+/// <param name="NotPlain">For a table opened by <see cref="CsvTable.TryOpenPlain"/>: the block is not plain UTF-8, and was not parsed.</param>
+internal sealed record ParsedBlock<T>(T[] Values, int Count, List<(int Before, List<ImportError> Errors)>? Errors, bool NotPlain = false);
 
 /// <summary>
 /// One row seen by a parallel worker: its fields as trimmed text or UTF-8 bytes, valid only during

@@ -60,6 +60,23 @@ internal static class PlainCsv
         public readonly bool End() => !_notPlain && !_endsWithCr;
     }
 
+    /// <summary>
+    /// Whether <paramref name="lines"/>, whole lines of a file (or its end), are plain UTF-8: what
+    /// <see cref="CsvEncodings"/> finds for a whole file, found for a part of it. A line break is
+    /// never inside a UTF-8 sequence, so a file whose blocks of lines are all plain UTF-8 is too.
+    /// </summary>
+    public static bool IsPlainUtf8(ReadOnlySpan<byte> lines)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(lines))
+        {
+            return false;
+        }
+
+        var shape = default(ShapeCheck);
+        shape.Add(lines);
+        return shape.End();
+    }
+
     /// <summary>Cuts the next line off <paramref name="rest"/>: the line without its LF or CR LF.</summary>
     public static ReadOnlySpan<byte> NextLine(ref ReadOnlySpan<byte> rest)
     {

@@ -117,6 +117,12 @@ public static class ReconcileCommand
                 {
                     var matcher = new ReconciliationLedger.PunchMatcher(ledger);
                     return (in PunchFields p) => matcher.Resolve(p.SiteId, p.PersonId, p.Direction, p.OccurredAt);
+                },
+                restart: () =>
+                {
+                    // The file is read again from its start (it was not plain UTF-8 after all): the punches folded in so far are forgotten.
+                    ledger = new ReconciliationLedger(projects, roster, settings);
+                    punchCount = 0;
                 }))
                 {
                     foreach (ref readonly var punch in batch.AsSpan())
