@@ -254,8 +254,12 @@ public sealed partial class ReconciliationLedger
             }
 
             registered = true;
-            var scope = new Scope(ScopeKind.WorkerMonth, project.Project.ProjectId, worker.WorkerId, YearMonth.Of(date));
-            WorkerMonthOf(worker, scope).Record(date.Day, (int)local.TimeOfDay.TotalSeconds, punch.Direction);
+
+            // Year, month and day in one calendar computation, and the second of the day in whole
+            // numbers: this runs for every one of tens of millions of punches.
+            local.Deconstruct(out int year, out int month, out int day);
+            var scope = new Scope(ScopeKind.WorkerMonth, project.Project.ProjectId, worker.WorkerId, new YearMonth(year, month));
+            WorkerMonthOf(worker, scope).Record(day, (int)(local.Ticks % TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond), punch.Direction);
             touches?.Add(new Touch(scope, date));
         }
 
