@@ -447,17 +447,15 @@ internal sealed class CsvTable : IDisposable
         var count = 0;
         List<(int Before, List<ImportError> Errors)>? errors = null;
         var bounds = new int[_headerCount + 1];
-        for (ReadOnlySpan<byte> rest = block.AsSpan(start, end - start); !rest.IsEmpty; line++)
+        var lines = new PlainCsv.LineSplitter(block.AsSpan(start, end - start));
+        for (; lines.TryNext(bounds, out var lineStart, out var length, out var fields); line++)
         {
-            var lineStart = end - rest.Length;
-            var text = PlainCsv.NextLine(ref rest);
-            if (text.IsEmpty)
+            if (length == 0)
             {
                 continue;
             }
 
-            var fields = PlainCsv.Split(text, bounds);
-            var row = new CsvTableRow(this, block, lineStart, bounds, line);
+            var row = new CsvTableRow(this, block, start + lineStart, bounds, line);
             var value = default(T)!;
             if (fields != _headerCount)
             {

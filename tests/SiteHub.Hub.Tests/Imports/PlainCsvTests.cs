@@ -281,6 +281,33 @@ public sealed class PlainCsvTests
     }
 
     [Fact]
+    public void The_line_splitter_cuts_and_splits_as_NextLine_and_Split_do()
+    {
+        // Bytes across several 64-byte chunks, from an alphabet of separators and a few others.
+        Gen.OneOf(Gen.Const((byte)','), Gen.Const((byte)'\n'), Gen.Const((byte)'\r'), Gen.Const((byte)'a'), Gen.Const((byte)0xC3), Gen.Const((byte)' ')).Array[0, 300]
+            .Select(Gen.Int[1, 8])
+            .Sample((bytes, room) =>
+            {
+                var expectedBounds = new int[room];
+                var bounds = new int[room];
+                var splitter = new PlainCsv.LineSplitter(bytes);
+                ReadOnlySpan<byte> rest = bytes;
+                while (!rest.IsEmpty)
+                {
+                    var start = bytes.Length - rest.Length;
+                    var line = PlainCsv.NextLine(ref rest);
+                    var expectedFields = PlainCsv.Split(line, expectedBounds);
+
+                    Assert.True(splitter.TryNext(bounds, out var at, out var length, out var fields));
+                    Assert.Equal((start, line.Length, expectedFields), (at, length, fields));
+                    Assert.Equal(expectedBounds.Take(Math.Min(room, expectedFields + 1)), bounds.Take(Math.Min(room, fields + 1)));
+                }
+
+                Assert.False(splitter.TryNext(bounds, out _, out _, out _));
+            }, iter: 5_000);
+    }
+
+    [Fact]
     public void Fields_are_split_at_every_comma_and_counted_beyond_the_room_for_them()
     {
         Span<int> bounds = stackalloc int[4];
