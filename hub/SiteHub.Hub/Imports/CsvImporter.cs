@@ -41,6 +41,9 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// </summary>
     internal bool PlainReader { get; init; } = true;
 
+    /// <summary>The usual size of a block of a plain punch file read in one pass; tests make it small to have many.</summary>
+    internal int PlainBlockSize { get; init; } = 1 << 20;
+
     /// <summary>Reads <c>projects.csv</c>. Duplicate project ids and wage accounts are errors (the first row stays).</summary>
     public IReadOnlyList<Project> ReadProjects(Stream stream, string file, ICollection<ImportError> errors)
     {
@@ -210,77 +213,133 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
     /// <summary>Reads <c>punches.csv</c> as it goes (the file may hold tens of millions of rows).</summary>
     /// <remarks>Repeated event ids are not reported: a punch counted twice changes no attendance.</remarks>
     public IEnumerable<GatePunch> ReadPunches(Stream stream, string file, ICollection<ImportError> errors) =>
-        ReadPunches(stream, file, errors, static (in PunchFields punch) => new GatePunch(punch.SiteId.ToString(), punch.PersonId.ToString(), punch.Direction, punch.OccurredAt));
+        ReadPunches(stream, file, errors, static (in PunchFields punch) => new GatePunch(Encoding.UTF8.GetString(punch.SiteId), Encoding.UTF8.GetString(punch.PersonId), punch.Direction, punch.OccurredAt));
 
     /// <summary>
     /// Reads <c>punches.csv</c> as it goes, handing each good row to <paramref name="project"/>
     /// on the reading threads (several at once) and returning what it makes, in file order.
     /// </summary>
-    /// <remarks>
-    /// The bulk path matches punches to the registry in <paramref name="project"/>, straight from
-    /// the fields, so that tens of millions of rows cost no string each and use both cores.
-    /// </remarks>
     public IEnumerable<T> ReadPunches<T>(Stream stream, string file, ICollection<ImportError> errors, PunchProjection<T> project)
     {
         using var table = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
-        foreach (var (ok, value) in table.ReadInParallel((ref CsvTableRow row) => ParsePunch(ref row, project), PlainReader))
-        {
-            if (ok)
+        foreach (var value in table.ReadInParallel(
+            (ref CsvTableRow row) =>
             {
-                yield return value;
-            }
+                var days = default(IsoTimestamp.DayCache);
+                return ParsePunch(ref row, project, ref days);
+            },
+            PlainReader))
+        {
+            yield return value;
         }
     }
 
-    private const int FieldBuffer = 128;
-
-    private static (bool Ok, T Value) ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project)
+    /// <summary>
+    /// Reads <c>punches.csv</c> as it goes, in batches: each good row is handed to a projection
+    /// made by <paramref name="newProjection"/> on the reading threads, and what it makes comes back
+    /// in file order, a batch at a time. A batch is valid until the next one is asked for.
+    /// </summary>
+    /// <param name="stream">The file (seekable).</param>
+    /// <param name="file">Its name, for errors.</param>
+    /// <param name="errors">Where the row errors go, in file order (by the end of the read at the latest).</param>
+    /// <param name="newProjection">
+    /// Makes a projection for one thread's use (it may keep state, such as the last match, and
+    /// is never called on two threads at once); called once per block of rows.
+    /// </param>
+    /// <param name="restart">
+    /// Lets the file be read in one pass: without it, the whole file is read once to check its
+    /// encoding before the first row. With it, a file in no declared encoding is checked block by
+    /// block as it is parsed; should a block turn out not to be plain UTF-8 (a GB18030 file, quotes,
+    /// a lone CR: see <see cref="PlainCsv"/>), <paramref name="restart"/> is called, and the batches
+    /// start again from the first row, read as without it. The caller then forgets what it made of
+    /// the batches before. Its row errors are added at the end of a read that was not restarted.
+    /// </param>
+    /// <remarks>
+    /// The bulk path matches punches to the registry in the projection, straight from the fields,
+    /// so that tens of millions of rows cost no string each, use both cores, and reach the thread
+    /// that folds them in without an enumerator step per row.
+    /// </remarks>
+    public IEnumerable<ArraySegment<T>> ReadPunchBatches<T>(Stream stream, string file, ICollection<ImportError> errors, Func<PunchProjection<T>> newProjection, Action? restart = null)
     {
-        // Event id, direction and time are read from the field's bytes when they are plain ASCII
-        // (nearly always); other text is decoded and read exactly as before.
+        var start = stream.Position;
+        if (restart is not null && PlainReader && DeclaredEncoding is null)
+        {
+            using var table = CsvTable.TryOpenPlain(stream, file, PunchColumns, errors, PlainBlockSize);
+            if (table is not null)
+            {
+                var handedOver = false;
+                foreach (var batch in table.ReadBatchesInParallel<T>(PunchParsers(newProjection), plainPath: true))
+                {
+                    handedOver = true;
+                    yield return batch;
+                }
+
+                if (!table.Abandoned)
+                {
+                    yield break;
+                }
+
+                if (handedOver)
+                {
+                    restart();
+                }
+
+                stream.Position = start;
+            }
+        }
+
+        using var checkedTable = CsvTable.Open(stream, file, PunchColumns, [], null, DeclaredEncoding, errors);
+        foreach (var batch in checkedTable.ReadBatchesInParallel<T>(PunchParsers(newProjection), PlainReader))
+        {
+            yield return batch;
+        }
+    }
+
+    private static Func<CsvRowParser<T>> PunchParsers<T>(Func<PunchProjection<T>> newProjection) => () =>
+    {
+        var project = newProjection();
+        var days = default(IsoTimestamp.DayCache);
+        return (ref CsvTableRow row) => ParsePunch(ref row, project, ref days);
+    };
+
+    // A row with an error is never handed on (CsvTable drops it), so its value is left default.
+    private static T ParsePunch<T>(ref CsvTableRow row, PunchProjection<T> project, ref IsoTimestamp.DayCache days)
+    {
+        // Fields are read from their bytes whenever string.Trim() would give the same text: their
+        // ends are ASCII (nearly always); other text is decoded and read exactly as before.
         var ok = true;
-        Span<char> siteBuffer = stackalloc char[FieldBuffer];
-        Span<char> personBuffer = stackalloc char[FieldBuffer];
-        Span<char> buffer = stackalloc char[FieldBuffer];
-        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : Field(ref row, 0, buffer).IsEmpty)
+        if (row.TryGetAsciiTrimmed(0, out var eventId) ? eventId.IsEmpty : row[0].Length == 0)
         {
             ok = Fail(ref row, 0, "is required");
         }
 
-        var site = RequiredSpan(ref row, 1, Field(ref row, 1, siteBuffer), ref ok);
-        var person = RequiredSpan(ref row, 3, Field(ref row, 3, personBuffer), ref ok);
+        var site = RequiredUtf8(ref row, 1, ref ok);
+        var person = RequiredUtf8(ref row, 3, ref ok);
         var direction = row.TryGetAsciiTrimmed(4, out var directionBytes) && Ascii.IsValid(directionBytes)
             ? ParseDirection(directionBytes)
-            : ParseDirection(Field(ref row, 4, buffer));
+            : ParseDirection(row[4].AsSpan());
         if (direction is null)
         {
             ok = Fail(ref row, 4, "must be in, out or unknown");
         }
 
         DateTimeOffset at = default;
-        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !IsoTimestamp.TryParse(timeBytes, out at))
+        if (!row.TryGetAsciiTrimmed(5, out var timeBytes) || !days.TryParse(timeBytes, out at))
         {
-            var time = Field(ref row, 5, buffer);
+            var time = row[5].AsSpan();
             if (!HasOffset(time) || !(IsoTimestamp.TryParse(time, out at) || DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)))
             {
                 ok = Fail(ref row, 5, "must be an ISO 8601 date and time with offset (2024-03-01T08:00:00+08:00)");
             }
         }
 
-        return ok ? (true, project(new PunchFields(site, person, direction!.Value, at))) : (false, default!);
+        return ok ? project(new PunchFields(site, person, direction!.Value, at)) : default!;
     }
 
-    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
-        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
-            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
-            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
-            : null;
-
-    private static ReadOnlySpan<char> Field(ref CsvTableRow row, int column, Span<char> buffer) =>
-        row.TryGetChars(column, buffer, out var value) ? value : row[column].AsSpan();
-
-    private static ReadOnlySpan<char> RequiredSpan(ref CsvTableRow row, int column, ReadOnlySpan<char> value, ref bool ok)
+    // The field as string.Trim() gives it, in UTF-8: the bytes themselves when their ends are ASCII.
+    private static ReadOnlySpan<byte> RequiredUtf8(ref CsvTableRow row, int column, ref bool ok)
     {
+        var value = row.TryGetAsciiTrimmed(column, out var bytes) ? bytes : Encoding.UTF8.GetBytes(row[column]);
         if (value.IsEmpty)
         {
             ok = Fail(ref row, column, "is required");
@@ -288,6 +347,12 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 
         return value;
     }
+
+    private static Direction? ParseDirection(ReadOnlySpan<byte> ascii) =>
+        ascii.IsEmpty || Ascii.EqualsIgnoreCase(ascii, "unknown"u8) ? Direction.Unknown
+            : Ascii.EqualsIgnoreCase(ascii, "in"u8) ? Direction.In
+            : Ascii.EqualsIgnoreCase(ascii, "out"u8) ? Direction.Out
+            : null;
 
     private static Direction? ParseDirection(ReadOnlySpan<char> text)
     {
@@ -485,11 +550,14 @@ public sealed class CsvImporter(KeyedHasher hasher, ImportOptions options, TimeZ
 }
 
 /// <summary>The fields of a good <c>punches.csv</c> row, valid only during the call they are given to.</summary>
-public readonly ref struct PunchFields(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+/// <remarks>Site and person are in UTF-8, as the file's bytes hold them (trimmed as <see cref="string.Trim()"/> trims): they are matched without decoding them for every row.</remarks>
+public readonly ref struct PunchFields(ReadOnlySpan<byte> siteId, ReadOnlySpan<byte> personId, Direction direction, DateTimeOffset occurredAt)
 {
-    public ReadOnlySpan<char> SiteId { get; } = siteId;
+    /// <summary>The site id, trimmed, in UTF-8.</summary>
+    public ReadOnlySpan<byte> SiteId { get; } = siteId;
 
-    public ReadOnlySpan<char> PersonId { get; } = personId;
+    /// <summary>The person id, trimmed, in UTF-8.</summary>
+    public ReadOnlySpan<byte> PersonId { get; } = personId;
 
     public Direction Direction { get; } = direction;
 

@@ -23,6 +23,12 @@ internal sealed class CsvTable : IDisposable
     private readonly int _headerCount;
     private readonly ICollection<ImportError> _errors;
 
+    // Opened by TryOpenPlain: each block is checked as it is parsed, and row errors wait in
+    // _pendingErrors until the whole file has turned out plain.
+    private bool _checkBlocks;
+    private List<ImportError>? _pendingErrors;
+    private int _blockSize = PlainBlockSize;
+
     private CsvTable(CsvReader reader, Stream stream, long start, bool plain, string file, int[] index, int headerCount, IReadOnlyList<string> columns, ICollection<ImportError> errors)
     {
         _reader = reader;
@@ -49,6 +55,61 @@ internal sealed class CsvTable : IDisposable
     {
         var start = stream.Position;
         var inspection = CsvEncodings.Inspect(stream, file, declared);
+        return OpenInspected(stream, start, file, required, optional, mapping, inspection, errors);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="stream"/> (seekable) without reading it all first to check its
+    /// encoding, for <see cref="ReadBatchesInParallel"/> on the plain path only: the check is made
+    /// block by block as the blocks are parsed, on all cores, in the same pass. <c>null</c> when
+    /// its first block already shows that the file is not plain UTF-8 (see <see cref="PlainCsv"/>)
+    /// or the header is not as required: <see cref="Open"/> then reads it (and reports what is wrong
+    /// as it always has).
+    /// </summary>
+    /// <remarks>
+    /// When a later block turns out not plain UTF-8, the read stops and <see cref="Abandoned"/> says
+    /// so: the file must then be read again from its start through <see cref="Open"/>. Until the
+    /// end of the file, the row errors are held back, so an abandoned read has added none.
+    /// </remarks>
+    /// <param name="stream">The file (seekable).</param>
+    /// <param name="file">Its name, for errors.</param>
+    /// <param name="required">The columns it must have.</param>
+    /// <param name="errors">Where the row errors go.</param>
+    /// <param name="blockSize">The usual size of a block (tests make it small).</param>
+    public static CsvTable? TryOpenPlain(Stream stream, string file, IReadOnlyList<string> required, ICollection<ImportError> errors, int blockSize = PlainBlockSize)
+    {
+        var start = stream.Position;
+        var head = ArrayPool<byte>.Shared.Rent(blockSize);
+        try
+        {
+            var read = stream.ReadAtLeast(head.AsSpan(0, blockSize), blockSize, throwOnEndOfStream: false);
+            var lines = read < blockSize ? read : head.AsSpan(0, read).LastIndexOf((byte)'\n') + 1;
+            if (lines <= 0 || !PlainCsv.IsPlainUtf8(head.AsSpan(0, lines)))
+            {
+                return null;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+            stream.Position = start;
+        }
+
+        try
+        {
+            var table = OpenInspected(stream, start, file, required, [], null, new CsvInspection(null, Plain: true), errors);
+            (table._checkBlocks, table._pendingErrors, table._blockSize) = (true, [], blockSize);
+            return table;
+        }
+        catch (CsvFileException)
+        {
+            stream.Position = start;
+            return null;
+        }
+    }
+
+    private static CsvTable OpenInspected(Stream stream, long start, string file, IReadOnlyList<string> required, IReadOnlyList<string> optional, ColumnMapping? mapping, CsvInspection inspection, ICollection<ImportError> errors)
+    {
         var reader = CsvReader.Create(stream, CsvReaderOptions.Default with
         {
             Separator = ',',
@@ -91,6 +152,13 @@ internal sealed class CsvTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a table opened by <see cref="TryOpenPlain"/> found a block that is not plain UTF-8,
+    /// or could not be read by blocks at all: its read stopped there, and the file must be read again
+    /// through <see cref="Open"/>.
+    /// </summary>
+    public bool Abandoned { get; private set; }
+
     /// <summary>Moves to the next row with as many fields as the header; reports the others.</summary>
     public bool Read()
     {
@@ -122,8 +190,121 @@ internal sealed class CsvTable : IDisposable
     /// <paramref name="parse"/> runs on several threads at once: it must only read shared state.
     /// A row whose field count differs from the header's never reaches it.
     /// </remarks>
-    public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse, bool plainPath = false) =>
-        plainPath && _plain ? ReadPlain(parse) : ReadGeneral(parse);
+    public IEnumerable<T> ReadInParallel<T>(CsvRowParser<T> parse, bool plainPath = false)
+    {
+        if (_checkBlocks)
+        {
+            throw new InvalidOperationException("A table opened by TryOpenPlain is read by ReadBatchesInParallel.");
+        }
+
+        if (!plainPath || !_plain)
+        {
+            foreach (var value in ReadGeneral(parse))
+            {
+                yield return value;
+            }
+
+            yield break;
+        }
+
+        foreach (var block in ReadPlainBlocks(() => parse, batchFallback: false))
+        {
+            // Each row's errors are added just before the value that follows them, as Read would add them.
+            var errorAt = 0;
+            for (var i = 0; i < block.Count; i++)
+            {
+                for (; block.Errors is not null && errorAt < block.Errors.Count && block.Errors[errorAt].Before == i; errorAt++)
+                {
+                    AddErrors(block.Errors[errorAt].Errors);
+                }
+
+                yield return block.Values[i];
+            }
+
+            for (; block.Errors is not null && errorAt < block.Errors.Count; errorAt++)
+            {
+                AddErrors(block.Errors[errorAt].Errors);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadInParallel"/> handing the values over in batches: for files of tens of
+    /// millions of rows, what an enumerator costs per row mattered. The row errors of a batch are
+    /// added to the table's error list, in file order, before the batch is handed over.
+    /// </summary>
+    /// <param name="newParser">
+    /// Makes a parser for one thread's use: each block of a plain file is parsed with a parser of
+    /// its own, so a parser may keep what it found for the rows that follow (it is not shared
+    /// between threads); the general reader keeps one per thread.
+    /// </param>
+    /// <param name="plainPath">As for <see cref="ReadInParallel"/>.</param>
+    /// <returns>Batches in file order, each valid until the next is asked for (their arrays are reused).</returns>
+    public IEnumerable<ArraySegment<T>> ReadBatchesInParallel<T>(Func<CsvRowParser<T>> newParser, bool plainPath = false)
+    {
+        if (!plainPath || !_plain)
+        {
+            foreach (var batch in Batches(ReadGeneral(newParser)))
+            {
+                yield return batch;
+            }
+
+            yield break;
+        }
+
+        foreach (var block in ReadPlainBlocks(newParser, batchFallback: true))
+        {
+            if (block.NotPlain)
+            {
+                Abandoned = true;
+                yield break;
+            }
+
+            for (var e = 0; block.Errors is not null && e < block.Errors.Count; e++)
+            {
+                AddErrors(block.Errors[e].Errors);
+            }
+
+            yield return new ArraySegment<T>(block.Values, 0, block.Count);
+        }
+
+        if (_pendingErrors is { } pending && !Abandoned)
+        {
+            // The whole file was plain: its row errors stand.
+            _pendingErrors = null;
+            AddErrors(pending);
+        }
+    }
+
+    private static IEnumerable<ArraySegment<T>> Batches<T>(IEnumerable<T> values)
+    {
+        var batch = new T[4096];
+        var count = 0;
+        foreach (var value in values)
+        {
+            batch[count++] = value;
+            if (count == batch.Length)
+            {
+                yield return new ArraySegment<T>(batch, 0, count);
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            yield return new ArraySegment<T>(batch, 0, count);
+        }
+    }
+
+    private IEnumerable<T> ReadGeneral<T>(Func<CsvRowParser<T>> newParser)
+    {
+        // CsvHelper calls the parser on threads of its own choosing.
+        using var parsers = new ThreadLocal<CsvRowParser<T>>(newParser);
+        foreach (var value in ReadGeneral((ref CsvTableRow row) => parsers.Value!(ref row)))
+        {
+            yield return value;
+        }
+    }
 
     private IEnumerable<T> ReadGeneral<T>(CsvRowParser<T> parse)
     {
@@ -154,14 +335,17 @@ internal sealed class CsvTable : IDisposable
         }
     }
 
-    private IEnumerable<T> ReadPlain<T>(CsvRowParser<T> parse)
+    // The blocks of a plain file, parsed, in file order; each is valid until the next is asked for
+    // (its array of values is reused). Where the general reader has to take over, its rows come
+    // in batches (batchFallback) or one by one, their errors added as they are read.
+    private IEnumerable<ParsedBlock<T>> ReadPlainBlocks<T>(Func<CsvRowParser<T>> newParser, bool batchFallback)
     {
         // The general reader has read the header and some rows ahead: it takes over where it
         // stopped when the header is not within the first block (a file that starts with a
         // megabyte of empty lines), or is not the one it read.
         var resume = _stream.Position;
         _stream.Position = _start;
-        var blocks = new CsvBlockReader(_stream, PlainBlockSize);
+        var blocks = new CsvBlockReader(_stream, _blockSize);
         if (!blocks.TryRead(out var first, out var firstLength, out var firstBreaks)
             || !PlainCsv.TryFindBody(first.AsSpan(0, firstLength), out var bodyStart, out var bodyLine, out var headerFields)
             || headerFields != _headerCount)
@@ -172,9 +356,28 @@ internal sealed class CsvTable : IDisposable
             }
 
             _stream.Position = resume;
-            foreach (var value in ReadGeneral(parse))
+            if (_checkBlocks)
             {
-                yield return value;
+                // Read by blocks or not at all: the general reader would hand on rows unchecked.
+                yield return new ParsedBlock<T>([], 0, null, NotPlain: true);
+                yield break;
+            }
+
+            if (batchFallback)
+            {
+                foreach (var batch in Batches(ReadGeneral(newParser)))
+                {
+                    yield return new ParsedBlock<T>(batch.Array!, batch.Count, null);
+                }
+
+                yield break;
+            }
+
+            var one = new T[1];
+            foreach (var value in ReadGeneral(newParser))
+            {
+                one[0] = value;
+                yield return new ParsedBlock<T>(one, 1, null);
             }
 
             yield break;
@@ -186,11 +389,19 @@ internal sealed class CsvTable : IDisposable
         var spare = new Stack<T[]>();
         var maxInFlight = 2 * Math.Max(2, Environment.ProcessorCount);
         var nextLine = 1L + firstBreaks;
+        T[]? handedOver = null;
         try
         {
             inFlight.Enqueue(StartBlock(first, bodyStart, firstLength, bodyLine, firstBreaks - (int)bodyLine + 2));
             while (true)
             {
+                // The values handed over last are done with once the next block is asked for.
+                if (handedOver is not null)
+                {
+                    spare.Push(handedOver);
+                    handedOver = null;
+                }
+
                 while (inFlight.Count < maxInFlight && blocks.TryRead(out var bytes, out var length, out var breaks))
                 {
                     inFlight.Enqueue(StartBlock(bytes, 0, length, nextLine, breaks + 1));
@@ -204,23 +415,8 @@ internal sealed class CsvTable : IDisposable
 
                 var block = next.Parse.GetAwaiter().GetResult();
                 ArrayPool<byte>.Shared.Return(next.Bytes);
-                var errorAt = 0;
-                for (var i = 0; i < block.Count; i++)
-                {
-                    for (; block.Errors is not null && errorAt < block.Errors.Count && block.Errors[errorAt].Before == i; errorAt++)
-                    {
-                        AddErrors(block.Errors[errorAt].Errors);
-                    }
-
-                    yield return block.Values[i];
-                }
-
-                for (; block.Errors is not null && errorAt < block.Errors.Count; errorAt++)
-                {
-                    AddErrors(block.Errors[errorAt].Errors);
-                }
-
-                spare.Push(block.Values);
+                handedOver = block.Values;
+                yield return block;
             }
         }
         finally
@@ -236,27 +432,30 @@ internal sealed class CsvTable : IDisposable
         (Task<ParsedBlock<T>>, byte[]) StartBlock(byte[] bytes, int start, int end, long line, int maxRows)
         {
             var values = spare.TryPop(out var reused) && reused.Length >= maxRows ? reused : new T[maxRows];
-            return (Task.Run(() => ParseBlock(bytes, start, end, line, values, parse)), bytes);
+            return (Task.Run(() => ParseBlock(bytes, start, end, line, values, newParser())), bytes);
         }
     }
 
     // Parses the lines of a block of a plain file, as the general path would parse them.
     private ParsedBlock<T> ParseBlock<T>(byte[] block, int start, int end, long line, T[] values, CsvRowParser<T> parse)
     {
+        if (_checkBlocks && !PlainCsv.IsPlainUtf8(block.AsSpan(start, end - start)))
+        {
+            return new ParsedBlock<T>(values, 0, null, NotPlain: true);
+        }
+
         var count = 0;
         List<(int Before, List<ImportError> Errors)>? errors = null;
         var bounds = new int[_headerCount + 1];
-        for (ReadOnlySpan<byte> rest = block.AsSpan(start, end - start); !rest.IsEmpty; line++)
+        var lines = new PlainCsv.LineSplitter(block.AsSpan(start, end - start));
+        for (; lines.TryNext(bounds, out var lineStart, out var length, out var fields); line++)
         {
-            var lineStart = end - rest.Length;
-            var text = PlainCsv.NextLine(ref rest);
-            if (text.IsEmpty)
+            if (length == 0)
             {
                 continue;
             }
 
-            var fields = PlainCsv.Split(text, bounds);
-            var row = new CsvTableRow(this, block, lineStart, bounds, line);
+            var row = new CsvTableRow(this, block, start + lineStart, bounds, line);
             var value = default(T)!;
             if (fields != _headerCount)
             {
@@ -282,6 +481,12 @@ internal sealed class CsvTable : IDisposable
 
     private void AddErrors(List<ImportError> errors)
     {
+        if (_pendingErrors is { } pending)
+        {
+            pending.AddRange(errors);
+            return;
+        }
+
         foreach (var error in errors)
         {
             _errors.Add(error);
@@ -330,7 +535,11 @@ internal readonly record struct ParsedRow<T>(T Value, List<ImportError>? Errors)
 /// The rows of a block of a plain file: the first <paramref name="Count"/> of <paramref name="Values"/>,
 /// and the errors of the rejected rows, each after as many values as <c>Before</c> says.
 /// </summary>
-internal sealed record ParsedBlock<T>(T[] Values, int Count, List<(int Before, List<ImportError> Errors)>? Errors);
+/// <param name="Values">The values; the first <paramref name="Count"/> are the block's.</param>
+/// <param name="Count">The number of rows accepted.</param>
+/// <param name="Errors">The errors of the rejected rows, each after as many values as <c>Before</c> says.</param>
+/// <param name="NotPlain">For a table opened by <see cref="CsvTable.TryOpenPlain"/>: the block is not plain UTF-8, and was not parsed.</param>
+internal sealed record ParsedBlock<T>(T[] Values, int Count, List<(int Before, List<ImportError> Errors)>? Errors, bool NotPlain = false);
 
 /// <summary>
 /// One row seen by a parallel worker: its fields as trimmed text or UTF-8 bytes, valid only during
@@ -387,33 +596,6 @@ internal struct CsvTableRow
                 : _reader is not null ? _reader.GetString(index).Trim()
                 : Encoding.UTF8.GetString(Field(index)).Trim();
         }
-    }
-
-    /// <summary>
-    /// The field trimmed (as <see cref="string.Trim()"/> would) into <paramref name="buffer"/> without a string, or
-    /// <c>false</c> when it does not fit (the caller then uses the indexer).
-    /// </summary>
-    public readonly bool TryGetChars(int column, Span<char> buffer, out ReadOnlySpan<char> value)
-    {
-        var index = _table.FieldIndex(column);
-        if (index < 0)
-        {
-            value = [];
-            return true;
-        }
-
-        var bytes = Field(index);
-        if (bytes.Length > buffer.Length)
-        {
-            value = default;
-            return false;
-        }
-
-        // The reader hands over UTF-8 only (other encodings are transcoded, and the file was checked
-        // to decode); ASCII, nearly every id, is widened without the decoder.
-        var count = Ascii.ToUtf16(bytes, buffer, out var widened) == System.Buffers.OperationStatus.Done ? widened : Encoding.UTF8.GetChars(bytes, buffer);
-        value = buffer[..count].Trim();
-        return true;
     }
 
     /// <summary>

@@ -111,12 +111,28 @@ public static class ReconcileCommand
             phases.End("registry indexed");
             Read(args.Punches, file =>
             {
-                // Rows are parsed and matched to the registry on both cores; this thread only folds them in.
-                using var matchers = new ThreadLocal<ReconciliationLedger.PunchMatcher>(() => new ReconciliationLedger.PunchMatcher(ledger));
-                foreach (var punch in importer.ReadPunches(file, args.Punches, errors, (in PunchFields p) => matchers.Value!.Resolve(p.SiteId, p.PersonId, p.Direction, p.OccurredAt)))
+                // Rows are parsed and matched to the registry on both cores, a block at a time with
+                // a matcher of its own; this thread only folds them in, a batch at a time.
+                foreach (var batch in importer.ReadPunchBatches<ResolvedPunch>(file, args.Punches, errors, () =>
                 {
-                    ledger.AddPunch(punch);
-                    if (++punchCount % 1_000_000 == 0)
+                    var matcher = new ReconciliationLedger.PunchMatcher(ledger);
+                    return (in PunchFields p) => matcher.Resolve(p.SiteId, p.PersonId, p.Direction, p.OccurredAt);
+                },
+                restart: () =>
+                {
+                    // The file is read again from its start (it was not plain UTF-8 after all): the punches folded in so far are forgotten.
+                    ledger = new ReconciliationLedger(projects, roster, settings);
+                    punchCount = 0;
+                }))
+                {
+                    foreach (ref readonly var punch in batch.AsSpan())
+                    {
+                        ledger.AddPunch(in punch);
+                    }
+
+                    var before = punchCount;
+                    punchCount += batch.Count;
+                    if (before / 1_000_000 != punchCount / 1_000_000)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                     }

@@ -161,7 +161,7 @@ public sealed partial class ReconciliationLedger
         {
             foreach (var project in projects)
             {
-                registered |= worker.EnrolmentAt(project) is not null;
+                registered |= worker.IsEnrolledAt(project);
             }
         }
 
@@ -184,37 +184,54 @@ public sealed partial class ReconciliationLedger
     /// </summary>
     internal sealed class PunchMatcher(ReconciliationLedger ledger)
     {
-        private char[] _site = new char[64];
+        private byte[] _site = new byte[64];
         private int _siteLength = -1;
-        private char[] _person = new char[64];
+        private byte[] _person = new byte[64];
         private int _personLength = -1;
+        private char[] _siteChars = new char[64];
+        private char[] _personChars = new char[64];
+        private int _personCharsLength;
         private (ProjectState[] Projects, WorkerState? Worker, bool Registered) _match;
 
-        /// <summary>As <see cref="ReconciliationLedger.Resolve"/>.</summary>
-        public ResolvedPunch Resolve(ReadOnlySpan<char> siteId, ReadOnlySpan<char> personId, Direction direction, DateTimeOffset occurredAt)
+        /// <summary>As <see cref="ReconciliationLedger.Resolve"/>, with the site and person ids in UTF-8.</summary>
+        /// <remarks>Ids are compared with the last ones as bytes; only a new one is decoded to be looked up.</remarks>
+        public ResolvedPunch Resolve(ReadOnlySpan<byte> siteId, ReadOnlySpan<byte> personId, Direction direction, DateTimeOffset occurredAt)
         {
             if (!Same(siteId, _site, _siteLength) || !Same(personId, _person, _personLength))
             {
-                _match = ledger.Match(siteId, personId);
+                var siteLength = Decode(siteId, ref _siteChars);
+                _personCharsLength = Decode(personId, ref _personChars);
+                _match = ledger.Match(_siteChars.AsSpan(0, siteLength), _personChars.AsSpan(0, _personCharsLength));
                 _siteLength = Keep(ref _site, siteId);
                 _personLength = Keep(ref _person, personId);
             }
 
-            return ledger.Resolved(_match, personId, null, direction, occurredAt);
+            return ledger.Resolved(_match, _personChars.AsSpan(0, _personCharsLength), null, direction, occurredAt);
         }
 
-        private static bool Same(ReadOnlySpan<char> value, char[] kept, int keptLength) =>
+        private static bool Same(ReadOnlySpan<byte> value, byte[] kept, int keptLength) =>
             value.Length == keptLength && value.SequenceEqual(kept.AsSpan(0, keptLength));
 
-        private static int Keep(ref char[] buffer, ReadOnlySpan<char> value)
+        private static int Keep(ref byte[] buffer, ReadOnlySpan<byte> value)
         {
             if (buffer.Length < value.Length)
             {
-                buffer = new char[value.Length];
+                buffer = new byte[value.Length];
             }
 
             value.CopyTo(buffer);
             return value.Length;
+        }
+
+        // UTF-8 never takes fewer bytes than UTF-16 takes chars; ASCII, nearly every id, is widened without the decoder.
+        private static int Decode(ReadOnlySpan<byte> utf8, ref char[] buffer)
+        {
+            if (buffer.Length < utf8.Length)
+            {
+                buffer = new char[utf8.Length];
+            }
+
+            return Ascii.ToUtf16(utf8, buffer, out var widened) == System.Buffers.OperationStatus.Done ? widened : Encoding.UTF8.GetChars(utf8, buffer);
         }
     }
 
@@ -231,14 +248,18 @@ public sealed partial class ReconciliationLedger
             var date = DateOnly.FromDateTime(local);
             project.AddPunchDay(date.DayNumber);
             touches?.Add(new Touch(project.Scope, date));
-            if (punch.Worker is not { } worker || worker.EnrolmentAt(project) is null)
+            if (punch.Worker is not { } worker || !worker.IsEnrolledAt(project))
             {
                 continue;
             }
 
             registered = true;
-            var scope = new Scope(ScopeKind.WorkerMonth, project.Project.ProjectId, worker.WorkerId, YearMonth.Of(date));
-            WorkerMonthOf(worker, scope).Record(date.Day, (int)local.TimeOfDay.TotalSeconds, punch.Direction);
+
+            // Year, month and day in one calendar computation, and the second of the day in whole
+            // numbers: this runs for every one of tens of millions of punches.
+            local.Deconstruct(out int year, out int month, out int day);
+            var scope = new Scope(ScopeKind.WorkerMonth, project.Project.ProjectId, worker.WorkerId, new YearMonth(year, month));
+            WorkerMonthOf(worker, scope).Record(day, (int)(local.Ticks % TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond), punch.Direction);
             touches?.Add(new Touch(scope, date));
         }
 
@@ -748,6 +769,20 @@ public sealed partial class ReconciliationLedger
         }
 
         public void Replace(RosterEntry old, RosterEntry entry) => Enrolments[Array.IndexOf(Enrolments, old)] = entry;
+
+        /// <summary>Whether the worker is on the project's roster; unlike <see cref="EnrolmentAt(ProjectState)"/> it reads no roster entry, one memory access less per punch.</summary>
+        public bool IsEnrolledAt(ProjectState project)
+        {
+            foreach (var enrolled in Projects)
+            {
+                if (ReferenceEquals(enrolled, project))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public RosterEntry? EnrolmentAt(ProjectState project)
         {

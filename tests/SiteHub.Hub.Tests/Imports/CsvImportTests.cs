@@ -382,6 +382,27 @@ public sealed class CsvImportTests
     }
 
     [Fact]
+    public void Timestamp_reading_that_keeps_the_last_date_agrees_with_reading_each_alone()
+    {
+        // Runs of one date (the case the cache is for) mixed with other dates, bad times after a good date, and other shapes.
+        var times = Gen.Select(Gen.Int[1899, 2101], Gen.Int[0, 13], Gen.Int[0, 32], Gen.Int[0, 25], Gen.Int[0, 61], Gen.Int[0, 61], Gen.Int[-15, 15], Gen.Int[0, 61])
+            .Select((y, mo, d, h, mi, se, oh, om) => string.Create(CultureInfo.InvariantCulture, $"{y:0000}-{mo:00}-{d:00}T{h:00}:{mi:00}:{se:00}{(oh < 0 ? '-' : '+')}{Math.Abs(oh):00}:{om:00}"));
+        var sameDay = Gen.Select(Gen.Int[0, 25], Gen.Int[0, 61], Gen.Int[0, 61], Gen.OneOf(new[] { "Z", "+08:00", "-14:00", "+13:59", "+08:60", "x", "" }), Gen.OneOf(new[] { "T", " ", "t" }))
+            .Select((h, mi, se, zone, t) => string.Create(CultureInfo.InvariantCulture, $"2024-03-01{t}{h:00}:{mi:00}:{se:00}{zone}"));
+        Gen.OneOf(times, sameDay, Gen.OneOf(new[] { "2024-03-01T08:00:00.5+08:00", "2024-03-01T08:00:00+08:00 ", "2024-03-01", "not a time" })).Array[1, 50]
+            .Sample(texts =>
+            {
+                var days = default(IsoTimestamp.DayCache);
+                foreach (var text in texts)
+                {
+                    var bytes = Encoding.ASCII.GetBytes(text);
+                    var expected = IsoTimestamp.TryParse(bytes, out var alone);
+                    Assert.Equal((expected, alone, alone.Offset), (days.TryParse(bytes, out var kept), kept, kept.Offset));
+                }
+            }, iter: 5_000);
+    }
+
+    [Fact]
     public void A_bad_byte_after_megabytes_of_valid_utf8_is_reported_at_its_offset()
     {
         // Three-byte characters across the 1 MiB blocks of the check, then one byte that no encoding accepts.

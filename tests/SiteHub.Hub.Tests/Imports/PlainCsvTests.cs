@@ -101,6 +101,122 @@ public sealed class PlainCsvTests
             .Sample(text => AssertSameAsGeneralReader(Encoding.UTF8.GetBytes(text)), iter: 2_000);
     }
 
+    // Read in one pass, in batches of small blocks, as reconcile reads: what the batches held after
+    // the last restart, the errors, and how many times the read started again.
+    private static (List<GatePunch> Punches, List<ImportError> Errors, int Restarts) ReadInOnePass(byte[] bytes, int blockSize)
+    {
+        var errors = new List<ImportError>();
+        var punches = new List<GatePunch>();
+        var restarts = 0;
+        var importer = new CsvImporter(Scenario.Hasher, new ImportOptions(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), new DateOnly(2024, 6, 1)) { PlainBlockSize = blockSize };
+        var batches = importer.ReadPunchBatches<GatePunch>(
+            new MemoryStream(bytes),
+            "punches.csv",
+            errors,
+            () => (in PunchFields p) => new GatePunch(Encoding.UTF8.GetString(p.SiteId), Encoding.UTF8.GetString(p.PersonId), p.Direction, p.OccurredAt),
+            restart: () =>
+            {
+                restarts++;
+                punches.Clear();
+            });
+        foreach (var batch in batches)
+        {
+            punches.AddRange(batch);
+        }
+
+        return (punches, errors, restarts);
+    }
+
+    // Text that makes a file not plain UTF-8 when it comes after some blocks: the read starts again.
+    private static readonly byte[][] Spoilers =
+    [
+        Encoding.UTF8.GetBytes("e40,\"s1\",D1,w1,in,2024-03-01T08:00:00+08:00\n"),
+        Encoding.UTF8.GetBytes("e41,s1,D1,w1,in,2024-03-01T08:00:00+08:00\re42,s1,D1,w1,out,2024-03-01T17:00:00+08:00\n"),
+        [.. Encoding.ASCII.GetBytes("e43,s1,D1,"), 0xD5, 0xC5, 0xC8, 0xFD, .. Encoding.ASCII.GetBytes(",in,2024-03-01T08:00:00+08:00\n")], // 张三 in GB18030: the file is GB18030
+        [.. Encoding.ASCII.GetBytes("e44,s1,D1,w"), 0xFF, .. Encoding.ASCII.GetBytes(",in,2024-03-01T08:00:00+08:00\n")], // in no encoding: the import stops
+    ];
+
+    [Fact]
+    public void Read_in_one_pass_random_files_give_the_rows_and_errors_of_the_general_reader()
+    {
+        Gen.Select(Gen.OneOf(Rows).Array[0, 60], Gen.Bool, Gen.Bool, Gen.Int[0, 8], Gen.Int[0, 60], Gen.Int[64, 400])
+            .Select((lines, crlf, bom, spoiler, spoilerAt, blockSize) =>
+            {
+                var text = new StringBuilder(bom ? "\uFEFF" : "").Append(Header).Append(crlf ? "\r\n" : "\n");
+                var bytes = new List<byte>(Encoding.UTF8.GetBytes(text.ToString()));
+                for (var i = 0; i < lines.Length; i++)
+                {
+                    if (i == spoilerAt && spoiler < Spoilers.Length)
+                    {
+                        bytes.AddRange(Spoilers[spoiler]);
+                    }
+
+                    bytes.AddRange(Encoding.UTF8.GetBytes(lines[i] + (crlf ? "\r\n" : "\n")));
+                }
+
+                return (Bytes: bytes.ToArray(), BlockSize: blockSize, Spoiled: spoiler < Spoilers.Length && spoilerAt < lines.Length);
+            })
+            .Sample(file =>
+            {
+                List<GatePunch> generalPunches;
+                List<ImportError> generalErrors;
+                try
+                {
+                    (generalPunches, generalErrors) = Read(file.Bytes, plain: false);
+                }
+                catch (CsvFileException general)
+                {
+                    var e = Assert.Throws<CsvFileException>(() => ReadInOnePass(file.Bytes, file.BlockSize));
+                    Assert.Equal(general.Message, e.Message);
+                    return;
+                }
+
+                var (punches, errors, restarts) = ReadInOnePass(file.Bytes, file.BlockSize);
+                Assert.Equal(generalErrors, errors);
+                Assert.Equal(generalPunches, punches);
+                Assert.InRange(restarts, 0, file.Spoiled ? 1 : 0);
+            }, iter: 1_000);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_plain_after_some_blocks_is_read_again_from_its_start()
+    {
+        var text = new StringBuilder(Header + "\n");
+        for (var i = 0; i < 200; i++)
+        {
+            text.Append(i == 5 ? Rows[13] : string.Create(CultureInfo.InvariantCulture, $"e{i},s1,D1,w{i},in,2024-03-01T08:00:00+08:00")).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.Append("e200,\"s1\",D1,w200,in,2024-03-01T08:00:00+08:00\n").Append(Rows[13]).ToString());
+
+        var (punches, errors, restarts) = ReadInOnePass(bytes, blockSize: 256);
+
+        // The error on line 7, found before the read started again, is reported once.
+        Assert.Equal(1, restarts);
+        Assert.Equal(200, punches.Count);
+        Assert.Equal(("w0", "w200"), (punches[0].PersonId, punches[^1].PersonId));
+        Assert.Equal([7L, 203L], errors.Select(e => e.Line));
+    }
+
+    [Fact]
+    public void A_plain_file_is_read_in_one_pass_with_its_errors_at_the_end()
+    {
+        var text = new StringBuilder(Header + "\n");
+        for (var i = 0; i < 200; i++)
+        {
+            text.Append(i % 50 == 7 ? Rows[7] : Rows[i % 6]).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var (punches, errors, restarts) = ReadInOnePass(bytes, blockSize: 256);
+
+        Assert.Equal(0, restarts);
+        Assert.Equal(4, errors.Count(e => e.Reason == "must be in, out or unknown"));
+        var general = Read(bytes, plain: false);
+        Assert.Equal(general.Errors, errors);
+        Assert.Equal(general.Punches, punches);
+    }
+
     [Theory]
     [InlineData("\n")]
     [InlineData("\r\n")]
@@ -162,6 +278,33 @@ public sealed class PlainCsvTests
             check.Add(bytes.AsSpan(cut));
             Assert.Equal(plain, check.End());
         }
+    }
+
+    [Fact]
+    public void The_line_splitter_cuts_and_splits_as_NextLine_and_Split_do()
+    {
+        // Bytes across several 64-byte chunks, from an alphabet of separators and a few others.
+        Gen.OneOf(Gen.Const((byte)','), Gen.Const((byte)'\n'), Gen.Const((byte)'\r'), Gen.Const((byte)'a'), Gen.Const((byte)0xC3), Gen.Const((byte)' ')).Array[0, 300]
+            .Select(Gen.Int[1, 8])
+            .Sample((bytes, room) =>
+            {
+                var expectedBounds = new int[room];
+                var bounds = new int[room];
+                var splitter = new PlainCsv.LineSplitter(bytes);
+                ReadOnlySpan<byte> rest = bytes;
+                while (!rest.IsEmpty)
+                {
+                    var start = bytes.Length - rest.Length;
+                    var line = PlainCsv.NextLine(ref rest);
+                    var expectedFields = PlainCsv.Split(line, expectedBounds);
+
+                    Assert.True(splitter.TryNext(bounds, out var at, out var length, out var fields));
+                    Assert.Equal((start, line.Length, expectedFields), (at, length, fields));
+                    Assert.Equal(expectedBounds.Take(Math.Min(room, expectedFields + 1)), bounds.Take(Math.Min(room, fields + 1)));
+                }
+
+                Assert.False(splitter.TryNext(bounds, out _, out _, out _));
+            }, iter: 5_000);
     }
 
     [Fact]

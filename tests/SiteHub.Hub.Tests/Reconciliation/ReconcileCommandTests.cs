@@ -106,6 +106,30 @@ public sealed class ReconcileCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_punch_file_that_turns_out_not_plain_after_a_megabyte_is_read_again_with_the_same_alerts_and_errors()
+    {
+        // The file is read in one pass until a quoted field after the first block: it is then read
+        // again from its start by the general reader. The extra rows repeat punches (no change).
+        var (_, expected, _) = await RunAsync(Arguments());
+        var punches = new StringBuilder(await File.ReadAllTextAsync(_folder.Combine("punches.csv"), TestContext.Current.CancellationToken));
+        for (var i = 0; i < 30_000; i++)
+        {
+            punches.Append("e1,site-1,D1,w1,in,2024-03-01T08:00:00+08:00\n");
+        }
+
+        punches.Append("e2,\"site-1\",D1,w1,out,2024-03-01T17:00:00+08:00\ne9,site-1,D1,w1,in\n");
+        await File.WriteAllTextAsync(_folder.Combine("punches.csv"), punches.ToString(), TestContext.Current.CancellationToken);
+
+        var (code, stdout, stderr) = await RunAsync(Arguments());
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(expected, stdout);
+        Assert.Single(stderr.Split('\n'), line => line.StartsWith(_folder.Combine("punches.csv"), StringComparison.Ordinal) || line.StartsWith("punches.csv", StringComparison.Ordinal));
+        Assert.Contains("has 5 fields, the header has 6", stderr, StringComparison.Ordinal);
+        Assert.Contains("30008 punches", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reconcile_writes_to_the_out_file_and_as_a_table()
     {
         var output = _folder.Combine("alerts.txt");
