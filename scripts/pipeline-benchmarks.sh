@@ -13,8 +13,8 @@ run gw-batched $SIM load --devices 200 --rate 40000 --duration 20 --batch 200 --
 run e2e-1000   $SIM load --devices 200 --rate 1000 --duration 60 --batch 1 --gateway-process --warmup 10 --out "$OUT/e2e-1000.json"
 run replay     $SIM load --devices 200 --rate 1000 --duration 30 --batch 1 --gateway-process --replay 100000 --warmup 10 --out "$OUT/replay.json"
 # the whole hub alone, with the hub's own GC settings (server GC, no DATAS)
-run hub-ingest-5k   env DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 $BEN hub-ingest 4 400000 500 4 5000
-run hub-ingest-100k env DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 $BEN hub-ingest 4 400000 500 4 100000
+run hub-ingest-5k   env DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 $BEN hub-ingest 4 800000 500 4 5000 influx 200000
+run hub-ingest-100k env DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0 $BEN hub-ingest 4 800000 500 4 100000 influx 200000
 run baselines  $SIM load --devices 200 --rate 20000 --duration 20 --batch 1 --gateway-process --no-hub --baselines --warmup 5 --out "$OUT/baselines.json"
 # scaling: gateway alone, single-punch messages, offered more than it takes, by device count
 for d in 50 100 200 400; do run scale-dev-$d $SIM load --devices $d --rate 20000 --duration 15 --batch 1 --gateway-process --no-hub --warmup 3 --out "$OUT/scale-dev-$d.json"; done
