@@ -32,16 +32,16 @@ public sealed class AttendanceStoreTests
                 await StoreOne(punches, i, i % 2 == 0 ? Direction.In : Direction.Out, Morning.AddHours(i));
             }
 
-            attendance.CatchUp();
+            attendance.CatchUp(Token);
             await StoreOne(punches, 2, Direction.In, Morning.AddHours(2)); // a duplicate: not a punch more
-            attendance.CatchUp();
+            attendance.CatchUp(Token);
             Assert.Equal(3, Assert.Single(attendance.AttendanceOf("W1")).Punches);
         }
 
         using var reopened = PunchStoreTests.Open(folder);
         using var reopenedAttendance = OpenAttendance(folder, reopened);
         await StoreOne(reopened, 9, Direction.Out, Morning.AddHours(9));
-        reopenedAttendance.CatchUp();
+        reopenedAttendance.CatchUp(Token);
 
         var day = Assert.Single(reopenedAttendance.AttendanceOf("W1"));
         Assert.Equal((4, Morning, Morning.AddHours(9)), (day.Punches, day.FirstIn, day.LastOut));
@@ -56,13 +56,13 @@ public sealed class AttendanceStoreTests
         using (var attendance = OpenAttendance(folder, punches))
         {
             await StoreOne(punches, 1, Direction.In, Morning);
-            attendance.CatchUp();
+            attendance.CatchUp(Token);
         }
 
         await StoreOne(punches, 2, Direction.Out, Morning.AddHours(8)); // the hub stopped between the two stores' commits
         using var reopened = OpenAttendance(folder, punches);
         Assert.Equal(1, reopened.State.Lag);
-        reopened.CatchUp();
+        reopened.CatchUp(Token);
 
         var day = Assert.Single(reopened.AttendanceOf("W1"));
         Assert.Equal((2, Morning, Morning.AddHours(8)), (day.Punches, day.FirstIn, day.LastOut));
@@ -81,17 +81,46 @@ public sealed class AttendanceStoreTests
         List<AttendanceDay> before;
         using (var attendance = OpenAttendance(folder, punches))
         {
-            attendance.CatchUp();
+            attendance.CatchUp(Token);
             before = [.. Enumerable.Range(0, 3).SelectMany(w => attendance.AttendanceOf($"W{w}"))];
         }
 
         File.Delete(Path.Combine(folder.Path, "attendance.db"));
         File.Delete(Path.Combine(folder.Path, "attendance-log.db"));
         using var rebuilt = OpenAttendance(folder, punches);
-        rebuilt.CatchUp();
+        rebuilt.CatchUp(Token);
 
         Assert.Equal(before, Enumerable.Range(0, 3).SelectMany(w => rebuilt.AttendanceOf($"W{w}")));
         Assert.Equal(30, before.Sum(d => d.Punches));
+    }
+
+    [Fact]
+    public async Task An_attendance_store_ahead_of_the_punches_starts_again_from_the_first_punch()
+    {
+        using var folder = new TempFolder();
+        using (var restoredLater = new TempFolder())
+        {
+            using var punches = PunchStoreTests.Open(restoredLater);
+            for (var i = 0; i < 5; i++)
+            {
+                await StoreOne(punches, i, Direction.In, Morning.AddDays(i), person: "W9");
+            }
+
+            using var attendance = OpenAttendance(restoredLater, punches);
+            attendance.CatchUp(Token);
+            File.Copy(Path.Combine(restoredLater.Path, "attendance.db"), Path.Combine(folder.Path, "attendance.db"));
+        }
+
+        // hub.db older than attendance.db (restored from a backup): two punches, the days' position at five.
+        using var older = PunchStoreTests.Open(folder);
+        await StoreOne(older, 1, Direction.In, Morning);
+        await StoreOne(older, 2, Direction.Out, Morning.AddHours(9));
+        using var rebuilt = OpenAttendance(folder, older);
+        rebuilt.CatchUp(Token);
+
+        Assert.Empty(rebuilt.AttendanceOf("W9"));
+        Assert.Equal(2, Assert.Single(rebuilt.AttendanceOf("W1")).Punches);
+        Assert.Equal(new AttendanceState(2, 0, null), rebuilt.State);
     }
 
     [Fact]
@@ -113,7 +142,7 @@ public sealed class AttendanceStoreTests
             InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, arrive),
             InProcessHub.MakePunch("site-a", "D1", 2, "W1", Direction.Out, lunchOut),
         ]), Token);
-        attendance.CatchUp();
+        attendance.CatchUp(Token);
 
         var day = Assert.Single(attendance.AttendanceOf("W1"));
         Assert.Equal(new DateTime(2026, 3, 2), day.Date);

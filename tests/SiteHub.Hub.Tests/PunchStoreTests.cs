@@ -1,8 +1,10 @@
+using LiteDB;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Ingest;
+using SiteHub.Platform.Storage;
 using SiteHub.Protocols.Punches;
 using SiteHub.Protocols.Uplink;
 using SiteHub.Testing;
@@ -35,6 +37,30 @@ public sealed class PunchStoreTests
         Assert.Equal(0, again.Accepted);
         Assert.Equal(2, again.Duplicates);
         Assert.Equal(2, reopened.Count);
+    }
+
+    [Fact]
+    public async Task In_a_store_created_comparing_ignoring_case_ids_differing_in_case_stay_one_id_and_commits_go_on()
+    {
+        using var folder = new TempFolder();
+        using (var before = DurableLiteDatabase.Open(Path.Combine(folder.Path, "hub.db"))) // as files were made before ordinal ones
+        {
+            before.Database.GetCollection("cursors").Insert(new BsonDocument { ["_id"] = "influx", ["seq"] = 0L });
+            before.Checkpoint();
+        }
+
+        using var store = Open(folder);
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var lower = InProcessHub.MakePunch("site-a", "d1", 1, "W1", Direction.In, at);
+        var upper = lower with { EventId = lower.EventId.ToUpperInvariant(), DeviceSn = "D1" };
+        await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", [lower]), Token);
+
+        var again = await store.StoreAsync("site-a", new PunchBatch("site-a", "b2", [upper]), Token);
+        var next = await store.StoreAsync("site-a", new PunchBatch("site-a", "b3", [InProcessHub.MakePunch("site-a", "d1", 2, "W1", Direction.Out, at.AddHours(9))]), Token);
+
+        Assert.Equal((0, 1), (again.Accepted, again.Duplicates));
+        Assert.Equal(1, next.Accepted);
+        Assert.True(store.Committer.Healthy);
     }
 
     [Fact]

@@ -95,8 +95,19 @@ public sealed partial class AttendanceStore : BackgroundService
         _logger = logger;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "attendance.db"), ordinal: true);
-        Days.EnsureIndex(d => d.PersonId);
         _appliedSeq = _db.Database.GetCollection("cursors").FindById(CursorId)?["seq"].AsInt64 ?? 0;
+        if (_appliedSeq > punches.LastSeq)
+        {
+            // Ahead of the punches (hub.db restored from a backup, or replaced): what it counted
+            // is not what is stored, so it starts again from the first punch.
+            LogAheadOfPunches(_appliedSeq, punches.LastSeq);
+            _db.Database.DropCollection("days");
+            _db.Database.GetCollection("cursors").Delete(CursorId);
+            _db.CommitDurably();
+            _appliedSeq = 0;
+        }
+
+        Days.EnsureIndex(d => d.PersonId);
         _onCommitted = _ => Wake();
         punches.Committed += _onCommitted;
     }
@@ -109,7 +120,7 @@ public sealed partial class AttendanceStore : BackgroundService
         get
         {
             var applied = Interlocked.Read(ref _appliedSeq);
-            return new AttendanceState(applied, Math.Max(0, _punches.LastSeq - applied), _lastError);
+            return new AttendanceState(applied, Math.Max(0, _punches.LastSeq - applied), Volatile.Read(ref _lastError));
         }
     }
 
@@ -117,10 +128,10 @@ public sealed partial class AttendanceStore : BackgroundService
     public IReadOnlyList<AttendanceDay> AttendanceOf(string personId) =>
         _db.Read(db => db.GetCollection<AttendanceDay>("days").Find(d => d.PersonId == personId).OrderBy(d => d.Date).ToList());
 
-    /// <summary>Applies every punch committed so far (the background loop does this on each commit; tests call it directly).</summary>
-    public void CatchUp()
+    /// <summary>Applies every punch committed so far, or until <paramref name="cancellationToken"/> (the background loop does this on each commit; tests call it directly).</summary>
+    public void CatchUp(CancellationToken cancellationToken = default)
     {
-        while (ApplyNext())
+        while (!cancellationToken.IsCancellationRequested && ApplyNext())
         {
         }
     }
@@ -128,7 +139,7 @@ public sealed partial class AttendanceStore : BackgroundService
     // A thread of its own: applying a batch is synchronous LiteDB work of tens of milliseconds,
     // which on the thread pool of a two-core machine held up the MQTT ingest and acks around it.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Follow(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => Follow(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Follow(CancellationToken stoppingToken)
     {
@@ -137,11 +148,11 @@ public sealed partial class AttendanceStore : BackgroundService
         {
             try
             {
-                CatchUp();
-                if (_lastError is not null)
+                CatchUp(stoppingToken);
+                if (Volatile.Read(ref _lastError) is not null)
                 {
                     LogRecovered(Interlocked.Read(ref _appliedSeq));
-                    _lastError = null;
+                    Volatile.Write(ref _lastError, null);
                     delay = TimeSpan.FromMilliseconds(200);
                 }
 
@@ -153,7 +164,7 @@ public sealed partial class AttendanceStore : BackgroundService
             }
             catch (Exception ex)
             {
-                _lastError ??= ex.Message;
+                Volatile.Write(ref _lastError, ex.Message);
                 LogApplyFailed(ex, State.Lag);
                 stoppingToken.WaitHandle.WaitOne(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(100)));
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -259,7 +270,8 @@ public sealed partial class AttendanceStore : BackgroundService
     public override void Dispose()
     {
         _punches.Committed -= _onCommitted;
-        base.Dispose();
+        base.Dispose(); // cancels the loop; it stops between two commits
+        ExecuteTask?.Wait(TimeSpan.FromSeconds(30));
         lock (_writing)
         {
             _db.Dispose();
@@ -270,6 +282,9 @@ public sealed partial class AttendanceStore : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Updating attendance days failed; the punches are stored and {Lag} wait for the attendance store, which retries")]
     private partial void LogApplyFailed(Exception exception, long lag);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The attendance store had followed the punches to {Applied}, past the last stored punch {Stored}: rebuilding it from the first punch")]
+    private partial void LogAheadOfPunches(long applied, long stored);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Attendance days up to date again at punch {Seq}")]
     private partial void LogRecovered(long seq);

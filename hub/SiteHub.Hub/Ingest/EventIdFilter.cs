@@ -11,16 +11,17 @@ namespace SiteHub.Hub.Ingest;
 /// stays the truth; so a wrong "maybe" costs a lookup and nothing else.
 /// </summary>
 /// <remarks>
-/// A scalable blocked Bloom filter: each id sets <see cref="BitsPerId"/> bits in one 512-bit
+/// A scalable blocked Bloom filter: each id sets <see cref="ProbesPerId"/> bits in one 512-bit
 /// block (one cache line) of the newest filter; when a filter has taken its capacity a new one of
-/// twice the size is started, so nothing is ever rebuilt. 16 bits per id: about 0.1% false
-/// "maybe" per filter, ~2 bytes of memory per stored punch. Kept in memory only and filled from
+/// twice the size is started, so nothing is ever rebuilt. 16 bits of memory per id: about 0.1%
+/// false "maybe" per filter (they add up over a chain of filters, which is why the store sizes
+/// the first for twice what it holds), ~2 bytes per stored punch. Kept in memory only and filled from
 /// the store when it opens. Not thread-safe: the commit thread owns it.
 /// </remarks>
 public sealed class EventIdFilter
 {
-    private const int BitsPerId = 8;
-    private const int BitsOfMemoryPerId = 16;
+    private const int ProbesPerId = 8;
+    private const int MemoryBitsPerId = 16;
     private const int WordsPerBlock = 8; // 8 × 64 bits = 512 bits, one cache line
 
     private readonly List<Filter> _filters = [];
@@ -70,7 +71,7 @@ public sealed class EventIdFilter
 
     private sealed class Filter(int capacity)
     {
-        public readonly ulong[] Words = new ulong[Math.Max(1, (long)capacity * BitsOfMemoryPerId / 64 / WordsPerBlock) * WordsPerBlock];
+        public readonly ulong[] Words = new ulong[Math.Max(1, (long)capacity * MemoryBitsPerId / 64 / WordsPerBlock) * WordsPerBlock];
 
         public int Capacity { get; } = capacity;
 
@@ -80,7 +81,7 @@ public sealed class EventIdFilter
         {
             var block = Block(hash);
             var (h1, h2) = Probes(hash);
-            for (uint i = 0; i < BitsPerId; i++)
+            for (uint i = 0; i < ProbesPerId; i++)
             {
                 var bit = (h1 + (i * h2)) & 511;
                 Words[block + (int)(bit >> 6)] |= 1UL << (int)(bit & 63);
@@ -93,7 +94,7 @@ public sealed class EventIdFilter
         {
             var block = Block(hash);
             var (h1, h2) = Probes(hash);
-            for (uint i = 0; i < BitsPerId; i++)
+            for (uint i = 0; i < ProbesPerId; i++)
             {
                 var bit = (h1 + (i * h2)) & 511;
                 if ((Words[block + (int)(bit >> 6)] & (1UL << (int)(bit & 63))) == 0)

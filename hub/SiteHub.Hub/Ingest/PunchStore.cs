@@ -33,12 +33,14 @@ public sealed partial class PunchStore : IDisposable
     private readonly DurableLiteDatabase _db;
     private readonly GroupCommitter<IncomingBatch, BatchAck> _committer;
     private readonly BsonExpression _eventIdsIn = BsonExpression.Create("_id IN @0");
-    private readonly EventIdFilter _storedIds = new();
+    private readonly EventIdFilter? _storedIds;
+    private readonly StringComparer _eventIdComparer;
     private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _announcer;
 
     private readonly ILogger<PunchStore> _logger;
     private long _nextSeq;
+    private long _durableSeq;
 
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
@@ -48,13 +50,16 @@ public sealed partial class PunchStore : IDisposable
         SegmentDocs.EnsureIndex("maxTicks");
         UpgradeFromDocumentPerPunch();
         DropAttendanceKeptBeforeAttendanceStore();
-        foreach (var doc in EventIdDocs.FindAll())
-        {
-            _storedIds.Add(doc["_id"].AsString);
-        }
-
         _nextSeq = LastStoredSeq() + 1;
+        // Ids are equal as the file's index compares them: a file created before files were
+        // ordinal ignores case, and there D1-1 and d1-1 are one id (a duplicate), not a second insert.
+        var collation = new Collation(_db.Database.Pragma("COLLATION").AsString);
+        _eventIdComparer = collation.SortOptions == System.Globalization.CompareOptions.Ordinal
+            ? StringComparer.Ordinal
+            : StringComparer.Create(collation.Culture, collation.SortOptions);
+        _storedIds = _eventIdComparer == StringComparer.Ordinal ? LoadEventIdFilter() : null;
         _db.CommitDurably();
+        _durableSeq = _nextSeq - 1;
         _committer = new GroupCommitter<IncomingBatch, BatchAck>("hub-punches", CommitGroup, maxGroup: 64, linger: TimeSpan.Zero, logger, afterAcks: _db.CheckpointIfLogLarge);
         _announcer = Task.Run(AnnounceCommittedAsync);
     }
@@ -83,8 +88,13 @@ public sealed partial class PunchStore : IDisposable
     /// <summary>The commit machinery, for health.</summary>
     public GroupCommitter<IncomingBatch, BatchAck> Committer => _committer;
 
-    /// <summary>The hub sequence of the last committed punch.</summary>
-    public long LastSeq => Interlocked.Read(ref _nextSeq) - 1;
+    /// <summary>
+    /// The hub sequence of the last punch committed and forced to disk. What follows the store
+    /// (<see cref="ReadAfter"/>) never sees past it: a commit is visible to readers a moment
+    /// before its fsync, and a follower that kept a punch a power cut then took away would
+    /// count it, and skip the punch that later got its number.
+    /// </summary>
+    public long LastSeq => Interlocked.Read(ref _durableSeq);
 
     /// <summary>Stores a gateway's batch (from site <paramref name="siteId"/>); completes with the ack once it is on disk.</summary>
     public Task<BatchAck> StoreAsync(string siteId, PunchBatch batch, CancellationToken cancellationToken = default) =>
@@ -123,7 +133,7 @@ public sealed partial class PunchStore : IDisposable
                 }
             }
 
-            var known = StoredEventIds(candidates.Select(c => c.Punch.EventId).Where(_storedIds.MayContain));
+            var known = StoredEventIds(_storedIds is null ? candidates.Select(c => c.Punch.EventId) : candidates.Select(c => c.Punch.EventId).Where(_storedIds.MayContain));
             var accepted = new int[batches.Count];
             var duplicates = new int[batches.Count];
             var documents = new List<BsonDocument>(candidates.Count);
@@ -137,7 +147,7 @@ public sealed partial class PunchStore : IDisposable
 
                 var seq = _nextSeq++;
                 documents.Add(ToDocument(seq, punch));
-                _storedIds.Add(punch.EventId); // before the commit: if it fails, a superfluous id costs only a lookup
+                _storedIds?.Add(punch.EventId); // before the commit: if it fails, a superfluous id costs only a lookup
                 committed.Add(new StoredPunch(seq, punch));
                 accepted[i]++;
             }
@@ -150,6 +160,7 @@ public sealed partial class PunchStore : IDisposable
             EventIdDocs.InsertBulk(documents.Select(d => new BsonDocument { ["_id"] = d["eid"] }), batchSize: Math.Max(documents.Count, 1));
             SegmentDocs.InsertBulk(documents.Chunk(SegmentCapacity).Select(ToSegment), batchSize: Math.Max(documents.Count / SegmentCapacity, 1));
             _db.CommitDurably(checkpoint: false);
+            Interlocked.Exchange(ref _durableSeq, _nextSeq - 1);
         }
         catch
         {
@@ -229,12 +240,19 @@ public sealed partial class PunchStore : IDisposable
     /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
     public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) => _db.Read(db =>
     {
+        var durable = LastSeq;
         var result = new List<StoredPunch>(Math.Min(limit, 10_000));
         foreach (var segment in db.GetCollection(SegmentCollection).Find(LiteDB.Query.GT("last", afterSeq)))
         {
             foreach (var item in segment["p"].AsArray)
             {
-                if (item["_id"].AsInt64 > afterSeq)
+                var seq = item["_id"].AsInt64;
+                if (seq > durable)
+                {
+                    return result;
+                }
+
+                if (seq > afterSeq)
                 {
                     result.Add(FromDocument(item.AsDocument));
                     if (result.Count == limit)
@@ -274,8 +292,31 @@ public sealed partial class PunchStore : IDisposable
     /// </summary>
     private HashSet<string> StoredEventIds(IEnumerable<string> eventIds)
     {
-        _eventIdsIn.Parameters["0"] = new BsonArray(eventIds.Select(id => new BsonValue(id)));
-        return EventIdDocs.Find(_eventIdsIn).Select(doc => doc["_id"].AsString).ToHashSet(StringComparer.Ordinal);
+        var ids = new BsonArray(eventIds.Select(id => new BsonValue(id)));
+        if (ids.Count == 0)
+        {
+            return new HashSet<string>(_eventIdComparer); // the usual case: the filter ruled every id out
+        }
+
+        _eventIdsIn.Parameters["0"] = ids;
+        return EventIdDocs.Find(_eventIdsIn).Select(doc => doc["_id"].AsString).ToHashSet(_eventIdComparer);
+    }
+
+    /// <summary>
+    /// The filter of every stored event id, sized for twice what is stored (one filter, not a
+    /// chain of doubling ones). Only for an ordinal file: one that ignores case takes <c>D1-1</c>
+    /// and <c>d1-1</c> for one id, which a filter of the exact text cannot, so there every id is
+    /// looked up in the index.
+    /// </summary>
+    private EventIdFilter LoadEventIdFilter()
+    {
+        var filter = new EventIdFilter((int)Math.Clamp(2 * (_nextSeq - 1), 1 << 20, 1 << 30));
+        foreach (var doc in EventIdDocs.FindAll())
+        {
+            filter.Add(doc["_id"].AsString);
+        }
+
+        return filter;
     }
 
     private long LastStoredSeq() =>
