@@ -51,12 +51,9 @@ public sealed partial class PunchStore : IDisposable
         UpgradeFromDocumentPerPunch();
         DropAttendanceKeptBeforeAttendanceStore();
         _nextSeq = LastStoredSeq() + 1;
-        // Ids are equal as the file's index compares them: a file created before files were
-        // ordinal ignores case, and there D1-1 and d1-1 are one id (a duplicate), not a second insert.
-        var collation = new Collation(_db.Database.Pragma("COLLATION").AsString);
-        _eventIdComparer = collation.SortOptions == System.Globalization.CompareOptions.Ordinal
-            ? StringComparer.Ordinal
-            : StringComparer.Create(collation.Culture, collation.SortOptions);
+        // Ids are equal as the file's index compares them: in a file that ignores case, D1-1 and
+        // d1-1 are one id (a duplicate), not a second insert the index refuses.
+        _eventIdComparer = _db.KeyComparer;
         _storedIds = _eventIdComparer == StringComparer.Ordinal ? LoadEventIdFilter() : null;
         _db.CommitDurably();
         _durableSeq = _nextSeq - 1;
@@ -133,7 +130,7 @@ public sealed partial class PunchStore : IDisposable
                 }
             }
 
-            var known = StoredEventIds(_storedIds is null ? candidates.Select(c => c.Punch.EventId) : candidates.Select(c => c.Punch.EventId).Where(_storedIds.MayContain));
+            var known = StoredEventIds(candidates.Select(c => c.Punch.EventId).Where(id => _storedIds?.MayContain(id) ?? true));
             var accepted = new int[batches.Count];
             var duplicates = new int[batches.Count];
             var documents = new List<BsonDocument>(candidates.Count);

@@ -37,6 +37,22 @@ public sealed class DurableLiteDatabase : IDisposable
     /// <summary>The LiteDB database. Write only from the thread that calls <see cref="CommitDurably"/>.</summary>
     public LiteDatabase Database { get; private set; }
 
+    /// <summary>
+    /// How this file's indexes compare strings, for sets of keys read from it: ordinal for a file
+    /// opened <c>ordinal</c> when new; an older file compares with its culture, ignoring case, so
+    /// there <c>D1-1</c> and <c>d1-1</c> are one key.
+    /// </summary>
+    public StringComparer KeyComparer
+    {
+        get
+        {
+            var collation = new Collation(Database.Pragma("COLLATION").AsString);
+            return collation.SortOptions == System.Globalization.CompareOptions.Ordinal
+                ? StringComparer.Ordinal
+                : StringComparer.Create(collation.Culture, collation.SortOptions);
+        }
+    }
+
     /// <summary>The data file path.</summary>
     public string DataFile { get; }
 
