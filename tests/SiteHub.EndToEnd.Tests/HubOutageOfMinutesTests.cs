@@ -26,7 +26,9 @@ public sealed class HubOutageOfMinutesTests
     {
         await using var site = SiteUnderTest.Create();
         await using var link = new TcpProxy(site.CentralBrokerPort);
-        site.ExtraGatewayArgs = [$"--Uplink:Port={link.Port}", "--Uplink:StatusInterval=00:00:02"];
+        // Small batches: the hub now commits a backlog of a few thousand punches in well under a
+        // second, which could end before the live punch is even made; the order is what is tested.
+        site.ExtraGatewayArgs = [$"--Uplink:Port={link.Port}", "--Uplink:StatusInterval=00:00:02", "--Uplink:BatchSize=20"];
         await site.StartHubAsync(Token);
         await site.StartGatewayAsync(Token);
         var terminals = await site.AddTerminalsAsync(Terminals, Token);
