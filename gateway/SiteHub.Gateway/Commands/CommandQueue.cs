@@ -27,7 +27,7 @@ public sealed partial class CommandQueue : ICommandResultSink, IDisposable
         _clock = clock;
         _options = options.Value;
         _logger = logger;
-        _db = DurableLiteDatabase.Open(Path.Combine(gateway.Value.DataPath, "commands.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(gateway.Value.DataPath, "commands.db"), logger);
         _commands = _db.Database.GetCollection<DeviceCommandRecord>("commands");
         _commands.EnsureIndex(c => c.Sn);
         _lastId = _commands.Query().OrderByDescending(c => c.Id).Limit(1).FirstOrDefault()?.Id ?? 0;

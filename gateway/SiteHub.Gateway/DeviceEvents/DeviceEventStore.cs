@@ -70,10 +70,10 @@ public sealed class DeviceEventStore : IDisposable
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();
 
-    public DeviceEventStore(IOptions<GatewayOptions> gateway, TimeProvider clock)
+    public DeviceEventStore(IOptions<GatewayOptions> gateway, TimeProvider clock, ILogger<DeviceEventStore> logger)
     {
         _clock = clock;
-        _db = DurableLiteDatabase.Open(Path.Combine(gateway.Value.DataPath, "device-events.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(gateway.Value.DataPath, "device-events.db"), logger);
         _events = _db.Database.GetCollection<StoredDeviceEvent>("events");
         _events.EnsureIndex(e => e.ReceivedAt);
         _skews = _db.Database.GetCollection<ClockSkewRecord>("clock_skew");

@@ -67,11 +67,11 @@ public sealed class DeviceRegistry : IDisposable
     private readonly Lock _writeLock = new();
     private bool _reopenBeforeNextWrite;
 
-    public DeviceRegistry(string dataPath, TimeProvider clock, int maxFailedLogins)
+    public DeviceRegistry(string dataPath, TimeProvider clock, int maxFailedLogins, ILogger<DeviceRegistry>? logger = null)
     {
         _clock = clock;
         _maxFailedLogins = maxFailedLogins;
-        _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "registry.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(dataPath, "registry.db"), logger);
         foreach (var device in _devices.FindAll())
         {
             // Nobody is connected to a broker that just started.

@@ -55,7 +55,8 @@ public static class DevicesFeature
         builder.Services.AddSingleton(provider => new DeviceRegistry(
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value.DataPath,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<SiteBrokerOptions>>().Value.MaxFailedLogins));
+            provider.GetRequiredService<IOptions<SiteBrokerOptions>>().Value.MaxFailedLogins,
+            provider.GetRequiredService<ILogger<DeviceRegistry>>()));
         return builder;
     }
 

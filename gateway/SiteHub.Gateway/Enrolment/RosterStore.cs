@@ -37,9 +37,9 @@ public sealed class RosterStore : IDisposable
     private readonly ILiteCollection<EnrolledPerson> _enrolled;
     private readonly Lock _lock = new();
 
-    public RosterStore(IOptions<GatewayOptions> gateway)
+    public RosterStore(IOptions<GatewayOptions> gateway, ILogger<RosterStore> logger)
     {
-        _db = DurableLiteDatabase.Open(Path.Combine(gateway.Value.DataPath, "enrolment.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(gateway.Value.DataPath, "enrolment.db"), logger);
         _roster = _db.Database.GetCollection<RosterEntry>("roster");
         _enrolled = _db.Database.GetCollection<EnrolledPerson>("enrolled");
         _enrolled.EnsureIndex(e => e.Sn);

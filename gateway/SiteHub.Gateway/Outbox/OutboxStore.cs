@@ -96,7 +96,7 @@ public sealed class OutboxStore : IDisposable
     {
         _clock = clock;
         _recent = new RecentEventIds(dedupeWindow);
-        _db = DurableLiteDatabase.Open(Path.Combine(dataPath, "outbox.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(dataPath, "outbox.db"), logger);
         OutboxUpgrade.FromDocumentPerPunch(_db.Database, StateDocs, DataDocs);
         LoadState();
         _db.CommitDurably();

@@ -32,9 +32,9 @@ public sealed class ZkStampStore : IDisposable
     private readonly ILiteCollection<ZkDeviceStamps> _stamps;
     private readonly Lock _lock = new();
 
-    public ZkStampStore(IOptions<GatewayOptions> gateway)
+    public ZkStampStore(IOptions<GatewayOptions> gateway, ILogger<ZkStampStore> logger)
     {
-        _db = DurableLiteDatabase.Open(Path.Combine(gateway.Value.DataPath, "zk.db"));
+        _db = CaseInsensitiveKeys.Open(Path.Combine(gateway.Value.DataPath, "zk.db"), logger);
         _stamps = _db.Database.GetCollection<ZkDeviceStamps>("stamps");
     }
 

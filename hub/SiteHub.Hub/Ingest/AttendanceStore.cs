@@ -94,7 +94,7 @@ public sealed partial class AttendanceStore : BackgroundService
         _punches = punches;
         _logger = logger;
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "attendance.db"), ordinal: true);
+        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "attendance.db"), collation: DurableLiteDatabase.Ordinal);
         _appliedSeq = _db.Database.GetCollection("cursors").FindById(CursorId)?["seq"].AsInt64 ?? 0;
         if (_appliedSeq > punches.LastSeq)
         {

@@ -45,7 +45,7 @@ public sealed partial class PunchStore : IDisposable
     public PunchStore(IOptions<HubOptions> options, ILogger<PunchStore> logger)
     {
         _logger = logger;
-        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"), ordinal: true);
+        _db = DurableLiteDatabase.Open(Path.Combine(options.Value.DataPath, "hub.db"), collation: DurableLiteDatabase.Ordinal);
         SegmentDocs.EnsureIndex("last");
         SegmentDocs.EnsureIndex("maxTicks");
         UpgradeFromDocumentPerPunch();

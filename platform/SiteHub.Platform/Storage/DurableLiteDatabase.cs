@@ -38,20 +38,26 @@ public sealed class DurableLiteDatabase : IDisposable
     public LiteDatabase Database { get; private set; }
 
     /// <summary>
-    /// How this file's indexes compare strings, for sets of keys read from it: ordinal for a file
-    /// opened <c>ordinal</c> when new; an older file compares with its culture, ignoring case, so
-    /// there <c>D1-1</c> and <c>d1-1</c> are one key.
+    /// How this file's indexes compare strings, for sets of keys read from it: as its collation says
+    /// (see <see cref="Open"/>); a file created without one compares with its culture, ignoring
+    /// case, so there <c>D1-1</c> and <c>d1-1</c> are one key.
     /// </summary>
     public StringComparer KeyComparer
     {
         get
         {
             var collation = new Collation(Database.Pragma("COLLATION").AsString);
-            return collation.SortOptions == System.Globalization.CompareOptions.Ordinal
-                ? StringComparer.Ordinal
-                : StringComparer.Create(collation.Culture, collation.SortOptions);
+            return collation.SortOptions switch
+            {
+                System.Globalization.CompareOptions.Ordinal => StringComparer.Ordinal,
+                System.Globalization.CompareOptions.OrdinalIgnoreCase => StringComparer.OrdinalIgnoreCase,
+                _ => StringComparer.Create(collation.Culture, collation.SortOptions),
+            };
         }
     }
+
+    /// <summary>Byte-wise, case-sensitive string keys (the invariant culture's LCID with <see cref="System.Globalization.CompareOptions.Ordinal"/>).</summary>
+    public static Collation Ordinal { get; } = new(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal);
 
     /// <summary>The data file path.</summary>
     public string DataFile { get; }
@@ -62,12 +68,13 @@ public sealed class DurableLiteDatabase : IDisposable
     /// <summary>Opens (or creates) the database at <paramref name="dataFile"/>, creating its folder.</summary>
     /// <param name="dataFile">The data file.</param>
     /// <param name="mapper">The object mapper; default <see cref="CreateMapper"/>.</param>
-    /// <param name="ordinal">
-    /// Create a new file with ordinal (byte-wise, case-sensitive) string comparison instead of
-    /// LiteDB's default, the current culture ignoring case, which goes through ICU on every key
-    /// compared in an index. An existing file keeps the comparison it was created with.
+    /// <param name="collation">
+    /// How a new file compares string keys, instead of LiteDB's default, the current culture
+    /// ignoring case, which goes through ICU on every key compared in an index: e.g.
+    /// <see cref="Ordinal"/> (byte-wise, case-sensitive) or <see cref="CaseInsensitiveKeys.Collation"/>.
+    /// An existing file keeps the comparison it was created with.
     /// </param>
-    public static DurableLiteDatabase Open(string dataFile, BsonMapper? mapper = null, bool ordinal = false)
+    public static DurableLiteDatabase Open(string dataFile, BsonMapper? mapper = null, Collation? collation = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataFile))!;
         Directory.CreateDirectory(folder);
@@ -75,9 +82,9 @@ public sealed class DurableLiteDatabase : IDisposable
         var connection = new ConnectionString { Filename = dataFile, Connection = ConnectionType.Direct };
         // LiteDB refuses to open a file created with another collation than the one asked for,
         // so only a new file is asked for ordinal; an existing one opens with its own.
-        if (ordinal && !(File.Exists(dataFile) && new FileInfo(dataFile).Length > 0))
+        if (collation is not null && !(File.Exists(dataFile) && new FileInfo(dataFile).Length > 0))
         {
-            connection.Collation = new Collation(System.Globalization.CultureInfo.InvariantCulture.LCID, System.Globalization.CompareOptions.Ordinal);
+            connection.Collation = collation;
         }
 
         var database = OpenEngine(connection, mapper);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace SiteHub.Platform.Web;
 
@@ -202,5 +203,5 @@ public static class WebUserStoreExtensions
 {
     /// <summary>One <see cref="WebUserStore"/> for the app, made from settings the app reads from its own options.</summary>
     public static IServiceCollection AddWebUserStore(this IServiceCollection services, Func<IServiceProvider, WebUserStoreSettings> settings) =>
-        services.AddSingleton(provider => new WebUserStore(settings(provider), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new WebUserStore(settings(provider), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<WebUserStore>>()));
 }

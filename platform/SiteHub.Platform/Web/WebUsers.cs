@@ -1,5 +1,6 @@
 using LiteDB;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
 using SiteHub.Platform.Storage;
 
 namespace SiteHub.Platform.Web;
@@ -83,12 +84,12 @@ public sealed class WebUserStore : IDisposable
     private readonly WebUserStoreSettings _settings;
     private readonly Lock _lock = new();
 
-    public WebUserStore(WebUserStoreSettings settings, TimeProvider clock)
+    public WebUserStore(WebUserStoreSettings settings, TimeProvider clock, ILogger<WebUserStore> logger)
     {
         _settings = settings;
         _clock = clock;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.DatabasePath))!);
-        _db = DurableLiteDatabase.Open(settings.DatabasePath);
+        _db = CaseInsensitiveKeys.Open(settings.DatabasePath, logger);
         _users = _db.Database.GetCollection<WebUser>(settings.UsersCollection);
         _audit = _db.Database.GetCollection<AuditEntry>("audit");
         _audit.EnsureIndex(a => a.At);
