@@ -37,7 +37,11 @@ public static class GatewayApp
     {
         // Before any database opens; process-wide, so a demo that hosts the hub in this process bounds the hub's files too.
         DurableLiteDatabase.LimitPageCache(LiteDbCacheSegmentPages);
-        var builder = WebApplication.CreateBuilder(args);
+        // The slim builder leaves out what a gateway does not use (IIS integration, HTTP/3 over QUIC,
+        // host filtering, regex route constraints, the EventLog/Debug/EventSource log providers):
+        // ~2 MiB less resident. HTTPS endpoints in Kestrel's configuration still work (added back).
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.AddSiteHubLogging("gateway");
         builder.Services.AddSystemd(); // start-up and stop notifications under systemd; nothing elsewhere
         builder.Services.AddNativeMemoryTrim(); // freed native memory back to the OS (glibc keeps it)

@@ -9,6 +9,11 @@ public static class HealthProbe
     /// <summary>The URL asked when none is given: <c>SITEHUB_HEALTH_URL</c>, else port 8080 on loopback.</summary>
     public static string DefaultUrl => Environment.GetEnvironmentVariable("SITEHUB_HEALTH_URL") ?? "http://127.0.0.1:8080/health";
 
+    /// <remarks>
+    /// Not inlined: compiled into a caller's <c>Main</c>, its HTTP client would load System.Net.Http
+    /// (~1.5 MiB resident) into every run of the service, not only into the probe's.
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args)
     {
         var url = args.Length > 1 ? args[1] : DefaultUrl;
