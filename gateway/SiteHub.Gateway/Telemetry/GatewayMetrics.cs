@@ -12,13 +12,15 @@ namespace SiteHub.Gateway.Telemetry;
 /// punch path): punches received / quarantined / refused, punches acked by the hub, outbox backlog
 /// and the age of its oldest punch (the uplink's lag), devices online and offline.
 /// </summary>
-public sealed class GatewayMetrics : IDisposable
+public sealed class GatewayMetrics
 {
     public const string MeterName = "SiteHub.Gateway";
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
 
-    public GatewayMetrics(IngestCounters counters, OutboxStore outbox, UplinkService uplink, DeviceRegistry registry, TimeProvider clock)
+    // The meter comes from the app's factory, which owns (and disposes) it.
+    public GatewayMetrics(IMeterFactory meters, IngestCounters counters, OutboxStore outbox, UplinkService uplink, DeviceRegistry registry, TimeProvider clock)
     {
+        _meter = meters.Create(MeterName);
         _meter.CreateObservableCounter("sitehub_gateway_punches_received", () => counters.Punches, "{punch}", "Punches committed from devices (resends included)");
         _meter.CreateObservableCounter("sitehub_gateway_payloads_quarantined", () => counters.Quarantined, "{payload}", "Device payloads kept in quarantine");
         _meter.CreateObservableCounter("sitehub_gateway_messages_refused", () => counters.Refused, "{message}", "Device publishes and subscriptions refused by the topic ACL");
@@ -37,8 +39,6 @@ public sealed class GatewayMetrics : IDisposable
             };
         }, "{device}", "Registered devices by state");
     }
-
-    public void Dispose() => _meter.Dispose();
 }
 
 /// <summary>Registration of the gateway's metrics and their endpoint.</summary>

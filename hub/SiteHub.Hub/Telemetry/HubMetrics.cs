@@ -13,14 +13,16 @@ namespace SiteHub.Hub.Telemetry;
 /// sends), alerts standing by type, the InfluxDB sink's lag, headcount per site, and each
 /// gateway's connection and backlog.
 /// </summary>
-public sealed class HubMetrics : IDisposable
+public sealed class HubMetrics
 {
     public const string MeterName = "SiteHub.Hub";
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _punches;
 
-    public HubMetrics(HeadcountTracker headcount, GatewayDirectory gateways, InfluxSink influx, AlertStore alerts)
+    // The meter comes from the app's factory, which owns (and disposes) it.
+    public HubMetrics(IMeterFactory meters, HeadcountTracker headcount, GatewayDirectory gateways, InfluxSink influx, AlertStore alerts)
     {
+        _meter = meters.Create(MeterName);
         _punches = _meter.CreateCounter<long>("sitehub_hub_punches", "{punch}", "Punches received from gateways, by site and outcome (accepted, duplicate, rejected)");
         _meter.CreateObservableGauge("sitehub_hub_alerts_active", () => alerts.Query(new AlertFilter(Status: "active"))
             .GroupBy(a => a.Type, StringComparer.Ordinal)
@@ -42,8 +44,6 @@ public sealed class HubMetrics : IDisposable
         _punches.Add(ack.Duplicates, site, new("outcome", "duplicate"));
         _punches.Add(ack.Rejected.Count, site, new("outcome", "rejected"));
     }
-
-    public void Dispose() => _meter.Dispose();
 }
 
 /// <summary>Registration of the hub's metrics.</summary>

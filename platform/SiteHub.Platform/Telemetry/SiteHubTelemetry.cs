@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,9 +11,11 @@ using OpenTelemetry.Resources;
 namespace SiteHub.Platform.Telemetry;
 
 /// <summary>
-/// OpenTelemetry metrics for operators: a Prometheus scrape endpoint at <c>/metrics</c> and, when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, OTLP export. The instruments live in each app's own
-/// meter (<c>SiteHub.Gateway</c>, <c>SiteHub.Hub</c>) plus <see cref="StorageMeter"/> for commits.
+/// Metrics for operators: a Prometheus scrape endpoint at <c>/metrics</c> (<see cref="PrometheusText"/>)
+/// and, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, OTLP export through OpenTelemetry's SDK
+/// (loaded only then). The instruments live in each app's own meter (<c>SiteHub.Gateway</c>,
+/// <c>SiteHub.Hub</c>, made by the app's <see cref="IMeterFactory"/>, so two apps in one process
+/// report apart) plus <see cref="StorageMeter"/> for commits.
 /// </summary>
 public static class SiteHubTelemetry
 {
@@ -20,19 +24,26 @@ public static class SiteHubTelemetry
 
     public static IHostApplicationBuilder AddSiteHubTelemetry(this IHostApplicationBuilder builder, string serviceName, string meterName)
     {
-        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(meterName, StorageMeter.Name).AddPrometheusExporter();
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter();
-                }
-            });
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton(provider =>
+        {
+            var factory = provider.GetRequiredService<IMeterFactory>();
+            return new PrometheusText(serviceName, meter => meter == StorageMeter || (meter.Scope == factory && meter.Name == meterName));
+        });
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            AddOtlpExport(builder.Services, serviceName, meterName);
+        }
+
         return builder;
     }
+
+    /// <summary>Its own method, not inlined: the JIT loads OpenTelemetry's assemblies for a method that names them, even when the branch is not taken.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOtlpExport(IServiceCollection services, string serviceName, string meterName) =>
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithMetrics(metrics => metrics.AddMeter(meterName, StorageMeter.Name).AddOtlpExporter());
 
     /// <summary>
     /// <c>GET /metrics</c> in Prometheus' text format. Anonymous on purpose: it holds counts only,
@@ -40,7 +51,7 @@ public static class SiteHubTelemetry
     /// </summary>
     public static IEndpointRouteBuilder MapSiteHubMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapGet("/metrics", (PrometheusText metrics) => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).AllowAnonymous();
         return app;
     }
 }
