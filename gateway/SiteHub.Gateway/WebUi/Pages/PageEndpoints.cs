@@ -58,11 +58,12 @@ public static class PageEndpoints
     }
 
     /// <summary>
-    /// Maps a page's GET to <paramref name="handler"/>. A plain <see cref="RequestDelegate"/>: no
-    /// parameter binding to generate for a page that reads its services itself.
+    /// Maps a page's GET (and HEAD, which Razor Pages answered too) to <paramref name="handler"/>. A
+    /// plain <see cref="RequestDelegate"/>: no parameter binding to generate for a page that reads its
+    /// services itself.
     /// </summary>
     public static IEndpointConventionBuilder MapPage(this IEndpointRouteBuilder app, string pattern, RequestDelegate handler) =>
-        app.MapGet(pattern, handler);
+        app.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
 
     /// <summary>
     /// Maps the POST of a page's forms: refused with 400 unless it carries the antiforgery token of
@@ -78,6 +79,8 @@ public static class PageEndpoints
                 await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context);
                 form = await context.Request.ReadFormAsync(context.RequestAborted);
             }
+            // A body that is not a readable form (malformed, too large, or another content type with the
+            // token in a header) is the client's error, not the server's.
             catch (Exception ex) when (ex is AntiforgeryValidationException or InvalidDataException or BadHttpRequestException or InvalidOperationException)
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
