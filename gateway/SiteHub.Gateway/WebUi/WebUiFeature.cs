@@ -3,12 +3,15 @@ using Microsoft.Extensions.Options;
 using SiteHub.Gateway.Commands;
 using SiteHub.Gateway.Configuration;
 using SiteHub.Gateway.Outbox;
+using SiteHub.Gateway.WebUi.Pages;
 using SiteHub.Platform.Web;
 
 namespace SiteHub.Gateway.WebUi;
 
 /// <summary>
-/// The site admin's web pages (Razor Pages under <c>/</c>), their live feed (<c>/ui/events</c>)
+/// The site admin's web pages (<c>/</c>, <c>/devices/{sn}</c>, <c>/roster</c>, <c>/quarantine</c>,
+/// <c>/audit</c>, <c>/login</c>: endpoints that write HTML, see <see cref="Pages.Html"/>; no Razor Pages
+/// or MVC, which were ~12 MiB of the gateway's memory), their live feed (<c>/ui/events</c>)
 /// and JSON reads (<c>/ui/api/…</c>), cookie login with lock-out and an audit log
 /// (<see cref="WebUserStore"/>, <c>accounts</c> in <c>ui.db</c>), Chinese by default with English
 /// by cookie, and security headers on every response.
@@ -31,7 +34,7 @@ public static class WebUiFeature
         });
         builder.Services.AddSingleton<QuarantineReplay>();
         builder.Services.AddLiveEventFeed<LiveFeed>();
-        builder.AddWebUiPagesWithLogin(typeof(WebUiFeature).Assembly, new WebUiLoginSettings(
+        builder.AddWebUiLogin(new WebUiLoginSettings(
             ".SiteHub", provider => provider.GetRequiredService<IOptions<WebUiOptions>>().Value.SessionTimeout));
         builder.Services.LoadDataProtectionKeysOnFirstUse();
         return builder;
@@ -68,7 +71,12 @@ public static class WebUiFeature
     /// <summary>The pages, the live feed and the JSON the pages read.</summary>
     public static IEndpointRouteBuilder MapWebUi(this IEndpointRouteBuilder app)
     {
-        app.MapRazorPages();
+        IndexPage.Map(app);
+        DevicePage.Map(app);
+        RosterPage.Map(app);
+        QuarantinePage.Map(app);
+        AuditPage.Map(app);
+        LoginPage.Map(app);
         var ui = app.MapGroup("/ui");
         ui.MapLiveEventFeed<LiveFeed>("/events");
         ui.MapGet("/api/devices", (LiveFeed feed) => TypedResults.Json(feed.Devices(), WebUiJsonContext.Default.IReadOnlyListDeviceRow));

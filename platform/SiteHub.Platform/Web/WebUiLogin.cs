@@ -1,12 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,10 +15,11 @@ namespace SiteHub.Platform.Web;
 public sealed record WebUiLoginSettings(string CookiePrefix, Func<IServiceProvider, TimeSpan> SessionTimeout);
 
 /// <summary>
-/// The web UIs' pages and login, shared by the gateway and the hub: Razor Pages under
-/// <c>/WebUi/Pages</c> of the UI's assembly, Chinese and English text, antiforgery, and one
-/// authentication scheme that picks HTTP Basic for scripts (an <c>Authorization</c> header, or
-/// <c>/api</c>, <c>/metrics</c>, <c>/health</c>) and the login cookie for people.
+/// The web UIs' login, shared by the gateway and the hub, without MVC (the gateway renders its
+/// pages without it; the hub's Razor Pages add it in <see cref="WebUiPages"/>): Chinese and English
+/// text, antiforgery, and one authentication scheme that picks HTTP Basic for scripts (an
+/// <c>Authorization</c> header, or <c>/api</c>, <c>/metrics</c>, <c>/health</c>) and the login
+/// cookie for people; and what the login, logout and language forms do.
 /// </summary>
 public static class WebUiLogin
 {
@@ -30,31 +27,13 @@ public static class WebUiLogin
     public const string SchemeName = "SiteHub";
 
     /// <summary>
-    /// Registers the pages of <paramref name="pagesAssembly"/> (the login page open to all), their
-    /// text, antiforgery and the cookie login. Pages under <c>/ui</c> (the JSON and the live feed
-    /// the pages read) answer 401 instead of redirecting to the login page; a page the user's role
-    /// may not open answers 403.
+    /// Registers the UI text, antiforgery and the cookie login. Requests under <c>/ui</c> (the JSON
+    /// and the live feed the pages read) answer 401 instead of redirecting to the login page; a page
+    /// the user's role may not open answers 403.
     /// </summary>
-    public static IHostApplicationBuilder AddWebUiPagesWithLogin(this IHostApplicationBuilder builder, System.Reflection.Assembly pagesAssembly, WebUiLoginSettings settings)
+    public static IHostApplicationBuilder AddWebUiLogin(this IHostApplicationBuilder builder, WebUiLoginSettings settings)
     {
         builder.Services.AddLocalization();
-        // Chinese text stays readable in the HTML source; markup characters are still encoded.
-        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
-            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        builder.Services.AddRazorPages(options =>
-        {
-            options.RootDirectory = "/WebUi/Pages";
-            options.Conventions.AllowAnonymousToPage("/Login");
-        })
-        // Named explicitly: when a test or the demo hosts the app, the entry assembly is not the UI's.
-        .AddApplicationPart(pagesAssembly)
-        // No page reads jQuery-style keys ("a[b]"); their parser throws on a key like "a[" (a 500
-        // from any form post or query string naming one), so they are not read at all.
-        .AddMvcOptions(options =>
-        {
-            options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
-            options.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
-        });
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = settings.CookiePrefix + ".Antiforgery";
@@ -114,67 +93,72 @@ public static class WebUiLogin
 
     /// <summary>The remote address for the audit log.</summary>
     public static string? Remote(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
-}
 
-/// <summary>The login page: verified against the stored hash, locked after repeated failures, audited; the role goes into the cookie.</summary>
-public class WebLoginPageModel(WebUserStore users) : PageModel
-{
-    /// <summary>The UI text key of what went wrong, or null.</summary>
-    public string? Problem { get; private set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
-
-    public async Task<IActionResult> OnPostAsync(string? user, string? password)
+    /// <summary>
+    /// The login form: verified against the stored hash, locked after repeated failures, audited;
+    /// the role goes into the cookie. Returns null when signed in, else the UI text key of what went
+    /// wrong (<c>LockedOut</c>, <c>WrongPassword</c>). A blank user name is the admin's.
+    /// </summary>
+    public static async Task<string?> SignInAsync(HttpContext context, WebUserStore users, string? user, string? password)
     {
         var name = string.IsNullOrWhiteSpace(user) ? WebUserStore.AdminName : user.Trim();
-        var (result, role) = users.Login(name, password ?? "", HttpContext.Remote());
+        var (result, role) = users.Login(name, password ?? "", context.Remote());
         switch (result)
         {
             case LoginResult.Accepted:
                 var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role!)], CookieAuthenticationDefaults.AuthenticationScheme);
-                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+                return null;
             case LoginResult.LockedOut:
-                Problem = "LockedOut";
-                break;
+                return "LockedOut";
             default:
-                Problem = "WrongPassword";
-                break;
+                return "WrongPassword";
         }
-
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return Page();
     }
-}
 
-/// <summary>Signs out (POST only, with antiforgery) and records it.</summary>
-public class WebLogoutPageModel(WebUserStore users) : PageModel
-{
-    public IActionResult OnGet() => Redirect("/");
-
-    public async Task<IActionResult> OnPostAsync()
+    /// <summary>Signs out and records it.</summary>
+    public static async Task SignOutAsync(HttpContext context, WebUserStore users)
     {
-        users.Record(HttpContext.UserName(), "logout", "", HttpContext.Remote());
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return Redirect("/login");
+        users.Record(context.UserName(), "logout", "", context.Remote());
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
-}
 
-/// <summary>Switches the language (a cookie for a year); also before login.</summary>
-[AllowAnonymous]
-public class WebLanguagePageModel : PageModel
-{
-    public IActionResult OnGet() => Redirect("/");
-
-    public IActionResult OnPost(string? culture, string? returnUrl)
+    /// <summary>Sets the language cookie (for a year) to <paramref name="culture"/>, or to Chinese when it is not one of <see cref="WebUiBasics.Cultures"/>.</summary>
+    public static void ChooseCulture(HttpResponse response, string? culture)
     {
         var chosen = WebUiBasics.Cultures.FirstOrDefault(c => c.Name == culture) ?? WebUiBasics.Cultures[0];
-        Response.Cookies.Append(
+        response.Cookies.Append(
             WebUiBasics.CultureCookie,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true });
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
+    }
+
+    /// <summary>
+    /// <paramref name="url"/> when it stays on this site, else <c>/</c>: no open redirect through a
+    /// <c>returnUrl</c>. The rule of ASP.NET Core's <c>IsLocalUrl</c> (MVC's, which the gateway does
+    /// not load): <c>/</c> or <c>~/</c> and a path, not <c>//</c> or <c>/\</c>, no control characters.
+    /// </summary>
+    public static string LocalOrHome(string? url) => IsLocalUrl(url) ? url! : "/";
+
+    private static bool IsLocalUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return false;
+        }
+
+        var rootLength = url[0] == '/' ? 1 : url.StartsWith("~/", StringComparison.Ordinal) ? 2 : 0;
+        if (rootLength == 0)
+        {
+            return false;
+        }
+
+        if (url.Length == rootLength)
+        {
+            return true;
+        }
+
+        return url[rootLength] is not ('/' or '\\') && !url.AsSpan(rootLength).ContainsAnyInRange('\0', '\u001f') && !url.AsSpan(rootLength).ContainsAnyInRange('\u007f', '\u009f');
     }
 }
 
