@@ -34,15 +34,21 @@ public sealed partial class CommandDispatcher(
     private readonly SemaphoreSlim _wake = new(0);
     private HttpClient? _isapi;
 
+    /// <summary>
+    /// Made for the first ISAPI command, not at start: many sites have no Hikvision terminal, and
+    /// the HTTP client stack is ~1.5 MiB resident in a gateway that must stay within 120 MB.
+    /// </summary>
+    private HttpClient Isapi => _isapi ??= new HttpClient(
+        new SocketsHttpHandler
+        {
+            Credentials = options.Value.IsapiUserName is null ? null : new NetworkCredential(options.Value.IsapiUserName, options.Value.IsapiPassword),
+            PreAuthenticate = false,
+        },
+        disposeHandler: true) { Timeout = options.Value.IsapiTimeout };
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var handler = new SocketsHttpHandler
-        {
-            Credentials = settings.IsapiUserName is null ? null : new NetworkCredential(settings.IsapiUserName, settings.IsapiPassword),
-            PreAuthenticate = false,
-        };
-        _isapi = new HttpClient(handler) { Timeout = settings.IsapiTimeout };
         queue.Enqueued += OnEnqueued;
         registry.Changed += OnDeviceChanged;
         try
@@ -68,7 +74,6 @@ public sealed partial class CommandDispatcher(
         {
             queue.Enqueued -= OnEnqueued;
             registry.Changed -= OnDeviceChanged;
-            _isapi.Dispose();
         }
     }
 
@@ -139,6 +144,8 @@ public sealed partial class CommandDispatcher(
         }
     }
 
+    // Not inlined into DispatchAsync: its state machine names the HTTP types, which would load them at start (see Isapi).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private async Task SendIsapiAsync(DeviceRecord device, CancellationToken cancellationToken)
     {
         foreach (var command in queue.TakeDeliverable(device.Sn))
@@ -153,7 +160,7 @@ public sealed partial class CommandDispatcher(
             HttpResponseMessage response;
             try
             {
-                response = await _isapi!.SendAsync(message, cancellationToken);
+                response = await Isapi.SendAsync(message, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -174,6 +181,7 @@ public sealed partial class CommandDispatcher(
     public override void Dispose()
     {
         _wake.Dispose();
+        _isapi?.Dispose();
         base.Dispose();
     }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,9 +33,12 @@ public sealed class BasicAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
-            || !string.Equals(header.Scheme, SchemeName, StringComparison.OrdinalIgnoreCase)
-            || header.Parameter is null)
+        // "Basic <base64>", read here rather than with System.Net.Http's header parser, which would
+        // load the HTTP client's assembly (~1.5 MiB resident) into a server that never uses it.
+        var authorization = Request.Headers.Authorization;
+        var value = authorization.Count == 1 ? authorization[0]!.Trim() : "";
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0 || !value.AsSpan(0, space).Equals(SchemeName, StringComparison.OrdinalIgnoreCase) || value.AsSpan(space + 1).Trim().IsEmpty)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
@@ -44,7 +46,7 @@ public sealed class BasicAuthenticationHandler(
         string user, password;
         try
         {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value[(space + 1)..].Trim()));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0)
             {
