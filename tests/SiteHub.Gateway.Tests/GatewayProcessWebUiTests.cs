@@ -84,6 +84,9 @@ public sealed partial class GatewayProcessWebUiTests
         Assert.DoesNotContain(mapped, file => file.StartsWith("Microsoft.AspNetCore.Mvc", StringComparison.Ordinal)
             || file.StartsWith("Microsoft.AspNetCore.Razor", StringComparison.Ordinal)
             || file.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal));
+
+        // Nor ICU (invariant globalization): the pages above still came in Chinese, then in English.
+        Assert.DoesNotContain(mapped, file => file.StartsWith("libicu", StringComparison.Ordinal));
     }
 
     /// <summary>GETs a page that must show <paramref name="expected"/>; returns its antiforgery token.</summary>

@@ -23,6 +23,7 @@ public sealed class PrometheusTextTests
             new Measurement<int>(1, new KeyValuePair<string, object?>("state", "offline")),
         });
         other.CreateCounter<long>("test_not_mine").Add(5);
+        meter.CreateCounter<long>("test_never_recorded");
 
         punches.Add(2, new KeyValuePair<string, object?>("site", "s\\1"));
         punches.Add(3, new KeyValuePair<string, object?>("site", "s\\1"));
@@ -44,6 +45,7 @@ public sealed class PrometheusTextTests
         Assert.Contains($"{bucket}\"10000\"}} 2\n{bucket}\"+Inf\"}} 3\n", text, StringComparison.Ordinal);
         Assert.Contains($"test_commit_duration_milliseconds_sum{{{scope},store=\"outbox\"}} 20084.5\ntest_commit_duration_milliseconds_count{{{scope},store=\"outbox\"}} 3\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("test_not_mine", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("test_never_recorded", text, StringComparison.Ordinal);
 
         // Observable instruments are read at each scrape; counters keep adding.
         backlog = 10;

@@ -191,6 +191,11 @@ public sealed class PrometheusText : IDisposable
 
         public void WriteTo(StringBuilder text)
         {
+            if (_byLabels.Count == 0)
+            {
+                return; // nothing recorded yet: no series, and no header for none
+            }
+
             var type = _histogram ? "histogram" : IsMonotonic(instrument) ? "counter" : "gauge";
             text.Append("# TYPE ").Append(Name).Append(' ').Append(type).Append('\n');
             if (!string.IsNullOrEmpty(instrument.Description))

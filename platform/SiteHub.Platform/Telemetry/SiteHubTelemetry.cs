@@ -51,7 +51,9 @@ public static class SiteHubTelemetry
     /// </summary>
     public static IEndpointRouteBuilder MapSiteHubMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (PrometheusText metrics) => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).AllowAnonymous();
+        // Made now, before the app starts: a listener sees only what is recorded after it exists.
+        var metrics = app.ServiceProvider.GetRequiredService<PrometheusText>();
+        app.MapGet("/metrics", () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).AllowAnonymous();
         return app;
     }
 }
