@@ -85,6 +85,7 @@ public static class HubIngestThroughput
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var commitThreadCpu = ThreadCpu("commit:hub-punc");
             var attendanceThreadCpu = ThreadCpu("attendance");
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(senders.Select((sender, g) => sender.SendAllAsync(payloads[g])));
             var acked = clock.Elapsed;
@@ -95,12 +96,13 @@ public static class HubIngestThroughput
             var sinkCaughtUp = sink.State.Enabled ? await WaitUntilAsync(() => sink.State.Lag == 0, clock) : (TimeSpan?)null;
             var allCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var attendanceCpu = ThreadCpu("attendance") - attendanceThreadCpu;
+            var gcs = string.Join("/", collections.Select((before, generation) => GC.CollectionCount(generation) - before));
 
             var total = perGateway * batch * gateways;
             var stored = store.LastSeq - warmedUp;
             var sinkText = sinkCaughtUp is { } s ? FormattableString.Invariant($"InfluxDB sink caught up at {s.TotalSeconds:F1} s") : "InfluxDB sink off";
             Console.WriteLine(FormattableString.Invariant(
-                $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people, after {warmedUp} warm-up punches: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch, {commitCpu.TotalMicroseconds / total:F1} µs of it on the commit thread (busy {commitCpu / acked:P0}); live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; attendance store at {attendanceCaughtUp.TotalSeconds:F1} s ({attendanceCpu.TotalMicroseconds / total:F1} µs CPU per punch on its thread); {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits"));
+                $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people, after {warmedUp} warm-up punches: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch, {commitCpu.TotalMicroseconds / total:F1} µs of it on the commit thread (busy {commitCpu / acked:P0}); live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; attendance store at {attendanceCaughtUp.TotalSeconds:F1} s ({attendanceCpu.TotalMicroseconds / total:F1} µs CPU per punch on its thread); {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits; gen0/1/2 collections {gcs}"));
             foreach (var sender in senders)
             {
                 await sender.DisposeAsync();
