@@ -88,6 +88,13 @@ public sealed partial class AttendanceStore : BackgroundService
     // second punch of the day), and reading it back cost a document load per punch. Filled after
     // a commit succeeds and emptied when one fails, so it holds nothing the file does not.
     private readonly Dictionary<string, AttendanceDay> _recentDays = new(StringComparer.Ordinal);
+
+    // Dates (key prefixes) that had no day stored when first met: every day of theirs since went
+    // through the cache above, so one missing from it is new, with no lookup (a lookup of a new
+    // day walked the index for nothing, and on a new date nearly every day is new). Dates met
+    // with days already stored (the hub restarted that day) are looked up as before. Emptied
+    // with the cache.
+    private readonly Dictionary<string, bool> _datesAllCached = new(StringComparer.Ordinal);
     private const int RecentDaysLimit = 500_000;
     private readonly Action<IReadOnlyList<StoredPunch>> _onCommitted;
     private long _appliedSeq;
@@ -202,7 +209,7 @@ public sealed partial class AttendanceStore : BackgroundService
 
             if (_db.BeginTransaction())
             {
-                _recentDays.Clear(); // the last write failed and the file was reopened
+                ForgetDays(); // the last write failed and the file was reopened
             }
 
             try
@@ -239,7 +246,7 @@ public sealed partial class AttendanceStore : BackgroundService
             }
             catch
             {
-                _recentDays.Clear();
+                ForgetDays();
                 _db.AbandonTransaction();
                 throw;
             }
@@ -260,7 +267,7 @@ public sealed partial class AttendanceStore : BackgroundService
             {
                 found[key] = day;
             }
-            else
+            else if (!AllCached(key[..(key.IndexOf('|', StringComparison.Ordinal) + 1)]))
             {
                 unknown.Add(new BsonValue(key));
             }
@@ -278,11 +285,29 @@ public sealed partial class AttendanceStore : BackgroundService
         return found;
     }
 
+    /// <summary>Whether every stored day of the date <paramref name="datePrefix"/> (<c>yyyy-MM-dd|</c>) is in the cache.</summary>
+    private bool AllCached(string datePrefix)
+    {
+        if (!_datesAllCached.TryGetValue(datePrefix, out var all))
+        {
+            all = !Days.Exists(Query.StartsWith("_id", datePrefix)); // one index seek, once per date
+            _datesAllCached[datePrefix] = all;
+        }
+
+        return all;
+    }
+
+    private void ForgetDays()
+    {
+        _recentDays.Clear();
+        _datesAllCached.Clear();
+    }
+
     private void RememberDays(List<AttendanceDay> committed)
     {
         if (_recentDays.Count + committed.Count > RecentDaysLimit)
         {
-            _recentDays.Clear(); // simple and rare: a day's workers fill it again within a few punches each
+            ForgetDays(); // simple and rare: a day's workers fill it again within a few punches each
         }
 
         foreach (var day in committed)
