@@ -25,14 +25,16 @@ namespace SiteHub.Benchmarks;
 /// commit). Everything the hub does with a punch runs: MQTT ingest, dedupe, punch store, the
 /// attendance store, live headcount and the UI's feed, the live rules, and the InfluxDB sink (into a
 /// VictoriaMetrics started here when Debian's package is installed). Prints acked punches/s, the
-/// process's CPU per punch, and when the live rules, the attendance store and the sink had caught up.
+/// process's CPU per punch and that of the commit and attendance threads, the collections of each
+/// generation, and when the live rules, the attendance store and the sink had caught up.
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet run -c Release --project benchmarks/SiteHub.Benchmarks -- hub-ingest [gateways] [punches] [batch] [in-flight] [people] [influx|no-influx] [warm-up punches]</c>.
 /// The warm-up punches (other event ids, the same people) are sent and acked before the clock
 /// starts, so what is measured is the hub running, not its start-up and JIT compilation.
 /// The clients run in this process too: their CPU (serialising nothing — the payloads are built
-/// before the clock starts — but sending and receiving) counts against the hub here.
+/// before the clock starts — but sending and receiving) counts against the hub here; under perf
+/// their managed frames were under 0.2% of the samples while the clock ran (BENCHMARKS.md).
 /// </remarks>
 public static class HubIngestThroughput
 {
@@ -84,6 +86,8 @@ public static class HubIngestThroughput
 
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var commitThreadCpu = ThreadCpu("commit:hub-punc");
+            var attendanceThreadCpu = ThreadCpu("attendance");
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(senders.Select((sender, g) => sender.SendAllAsync(payloads[g])));
             var acked = clock.Elapsed;
@@ -93,12 +97,14 @@ public static class HubIngestThroughput
             var attendanceCaughtUp = await WaitUntilAsync(() => attendance.State.Lag == 0, clock);
             var sinkCaughtUp = sink.State.Enabled ? await WaitUntilAsync(() => sink.State.Lag == 0, clock) : (TimeSpan?)null;
             var allCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var attendanceCpu = ThreadCpu("attendance") - attendanceThreadCpu;
+            var gcs = string.Join("/", collections.Select((before, generation) => GC.CollectionCount(generation) - before));
 
             var total = perGateway * batch * gateways;
             var stored = store.LastSeq - warmedUp;
             var sinkText = sinkCaughtUp is { } s ? FormattableString.Invariant($"InfluxDB sink caught up at {s.TotalSeconds:F1} s") : "InfluxDB sink off";
             Console.WriteLine(FormattableString.Invariant(
-                $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people, after {warmedUp} warm-up punches: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch, {commitCpu.TotalMicroseconds / total:F1} µs of it on the commit thread (busy {commitCpu / acked:P0}); live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; attendance store at {attendanceCaughtUp.TotalSeconds:F1} s; {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits"));
+                $"hub-ingest: {gateways} gateways × {perGateway} batches of {batch} ({inFlight} in flight each), {people} people, after {warmedUp} warm-up punches: {total} punches, {stored} stored; acked in {acked.TotalSeconds:F1} s = {total / acked.TotalSeconds:F0} punches/s, {ackedCpu.TotalMicroseconds / total:F1} µs CPU per punch, {commitCpu.TotalMicroseconds / total:F1} µs of it on the commit thread (busy {commitCpu / acked:P0}); live rules caught up at {rulesCaughtUp.TotalSeconds:F1} s; attendance store at {attendanceCaughtUp.TotalSeconds:F1} s ({attendanceCpu.TotalMicroseconds / total:F1} µs CPU per punch on its thread); {sinkText}; {allCpu.TotalMicroseconds / total:F1} µs CPU per punch until all caught up; {store.Committer.Commits} commits; gen0/1/2 collections {gcs}"));
             foreach (var sender in senders)
             {
                 await sender.DisposeAsync();

@@ -49,6 +49,39 @@ public sealed class AttendanceStoreTests
     }
 
     [Fact]
+    public async Task Days_of_a_date_first_met_empty_and_of_one_stored_before_a_restart_count_every_punch_once()
+    {
+        // A date met with nothing stored has every day of it cached (a missing one is new, not
+        // looked up); a date that had days when the store opened is looked up. Both count right.
+        using var folder = new TempFolder();
+        using var punches = PunchStoreTests.Open(folder);
+        using (var attendance = OpenAttendance(folder, punches))
+        {
+            await StoreOne(punches, 1, Direction.In, Morning, "W1");
+            attendance.CatchUp(Token);
+            await StoreOne(punches, 2, Direction.In, Morning.AddMinutes(1), "W2");
+            await StoreOne(punches, 3, Direction.Out, Morning.AddHours(9), "W1");
+            attendance.CatchUp(Token);
+        }
+
+        using var reopened = OpenAttendance(folder, punches);
+        await StoreOne(punches, 4, Direction.In, Morning.AddMinutes(2), "W3"); // a new day of a date stored before
+        await StoreOne(punches, 5, Direction.Out, Morning.AddHours(10), "W2"); // a stored day the new cache lacks
+        await StoreOne(punches, 6, Direction.In, Morning.AddDays(1), "W1"); // the next date: nothing stored yet
+        reopened.CatchUp(Token);
+        await StoreOne(punches, 7, Direction.Out, Morning.AddDays(1).AddHours(9), "W1");
+        await StoreOne(punches, 8, Direction.In, Morning.AddDays(1).AddMinutes(5), "W2");
+        reopened.CatchUp(Token);
+
+        Assert.Equal([(2, Morning, Morning.AddHours(9)), (2, Morning.AddDays(1), Morning.AddDays(1).AddHours(9))],
+            reopened.AttendanceOf("W1").Select(d => (d.Punches, d.FirstIn, d.LastOut)));
+        Assert.Equal([(2, Morning.AddMinutes(1), Morning.AddHours(10)), (1, Morning.AddDays(1).AddMinutes(5), null)],
+            reopened.AttendanceOf("W2").Select(d => (d.Punches, d.FirstIn, d.LastOut)));
+        Assert.Equal(1, Assert.Single(reopened.AttendanceOf("W3")).Punches);
+        Assert.Equal(new AttendanceState(punches.LastSeq, 0, null), reopened.State);
+    }
+
+    [Fact]
     public async Task Punches_committed_while_the_attendance_store_was_closed_are_applied_when_it_opens()
     {
         using var folder = new TempFolder();

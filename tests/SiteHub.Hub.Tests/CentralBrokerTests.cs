@@ -74,6 +74,34 @@ public sealed class CentralBrokerTests
     }
 
     [Fact]
+    public async Task Malformed_batches_are_dropped_unacked_and_the_next_batch_is_stored_and_acked()
+    {
+        await using var hub = await InProcessHub.StartAsync(Token);
+        var (gateway, _) = await hub.ConnectGatewayAsync("site-a", InProcessHub.GatewayPassword, Token);
+        using var client = gateway;
+        var acks = new ConcurrentQueue<BatchAck>();
+        gateway.ApplicationMessageReceivedAsync += e =>
+        {
+            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
+            return Task.CompletedTask;
+        };
+        await gateway.SubscribeAsync(UplinkTopics.Acks("site-a"), MqttQualityOfServiceLevel.AtLeastOnce, Token);
+        var good = InProcessHub.Encode(new PunchBatch("site-a", "b-good", [InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, Morning)]));
+
+        foreach (var payload in new[] { "not json"u8.ToArray(), """{"siteId":"site-a","punches":[]}"""u8.ToArray(), [.. good, .. "}"u8.ToArray()], good })
+        {
+            var result = await gateway.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(UplinkTopics.Punches("site-a")).WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), Token);
+            Assert.True(result.IsSuccess);
+        }
+
+        await TestEnvironment.WaitUntilAsync(() => !acks.IsEmpty, TimeSpan.FromSeconds(10), "the good batch's ack", Token);
+        Assert.Equal(("b-good", 1), (acks.Single().BatchId, acks.Single().Accepted));
+        Assert.Equal(1, hub.Store.Count);
+        Assert.True(gateway.IsConnected);
+    }
+
+    [Fact]
     public async Task A_wrong_gateway_password_is_refused()
     {
         await using var hub = await InProcessHub.StartAsync(Token);

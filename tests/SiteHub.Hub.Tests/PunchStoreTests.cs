@@ -171,4 +171,33 @@ public sealed class PunchStoreTests
         Assert.Single(store.Query("site-a", "W7", original.OccurredAt.AddMinutes(-1), original.OccurredAt.AddMinutes(1), 10));
         Assert.Empty(store.Query("site-b", null, null, null, 10));
     }
+
+    [Fact]
+    public async Task Followers_read_the_same_punches_from_the_latest_commits_in_memory_as_from_the_file()
+    {
+        using var folder = new TempFolder();
+        var at = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+        var punches = Enumerable.Range(1, 30).Select(i => InProcessHub.MakePunch("site-a", $"D{i % 3}", i, $"W{i % 7}", i % 2 == 0 ? Direction.In : Direction.Out, at.AddSeconds(i)) with { Temperature = i % 4 == 0 ? 36.5 : null }).ToList();
+        List<StoredPunch> fromMemory;
+        using (var store = Open(folder))
+        {
+            await store.StoreAsync("site-a", new PunchBatch("site-a", "b1", punches[..10]), Token);
+            await store.StoreAsync("site-a", new PunchBatch("site-a", "b2", [.. punches[10..], punches[3]]), Token);
+            fromMemory = [.. store.ReadAfter(0, 100), .. store.ReadAfter(25, 100)];
+            Assert.Equal([.. punches.Select(p => p.EventId), .. punches[25..].Select(p => p.EventId)], fromMemory.Select(p => p.Punch.EventId));
+        }
+
+        using var reopened = Open(folder); // nothing committed since it opened: every read goes to the file
+        List<StoredPunch> fromFile = [.. reopened.ReadAfter(0, 100), .. reopened.ReadAfter(25, 100)];
+
+        Assert.Equal(fromMemory.Select(p => p.Seq), fromFile.Select(p => p.Seq));
+        Assert.Equal(fromMemory.Select(p => p.Punch), fromFile.Select(p => p.Punch));
+        Assert.Equal(fromMemory.Select(p => p.Punch.OccurredAt.Offset), fromFile.Select(p => p.Punch.OccurredAt.Offset));
+
+        // The first commit after opening is held; a follower still behind it reads the file.
+        var ack = await reopened.StoreAsync("site-a", new PunchBatch("site-a", "b3", [InProcessHub.MakePunch("site-a", "D1", 99, "W1", Direction.In, at)]), Token);
+        Assert.Equal(1, ack.Accepted);
+        Assert.Equal([31L], reopened.ReadAfter(30, 10).Select(p => p.Seq));
+        Assert.Equal(Enumerable.Range(21, 11).Select(i => (long)i), reopened.ReadAfter(20, 100).Select(p => p.Seq));
+    }
 }

@@ -146,21 +146,25 @@ public sealed partial class EmbeddedCentralBroker(
 
         // Punches are consumed here; statuses are routed on too (retained, for anyone watching).
         args.ProcessPublish = kind != UplinkTopicKind.Punches;
-        var payload = args.ApplicationMessage.Payload.ToArray();
         if (kind == UplinkTopicKind.Punches)
         {
+            // Decoded now, from MQTTnet's buffer, which is this message's only until we return.
             // MQTTnet runs this intercept one message at a time per connection, and a gateway has
             // one connection: awaiting the commit here would give each batch an fsync of its own.
             // The gateway counts a batch delivered on its BatchAck, not on the PUBACK, so the
             // commit runs on, grouped with the gateway's other batches in flight, and the BatchAck
             // goes out after it.
-            _ = CommitThenAckAsync(args.ClientId, site, payload);
+            if (ingest.DecodePunches(site, args.ApplicationMessage.Payload) is { } batch)
+            {
+                _ = CommitThenAckAsync(args.ClientId, site, batch);
+            }
+
             return;
         }
 
         try
         {
-            await ingest.HandleAsync(site, kind, payload, args.CancellationToken);
+            await ingest.HandleAsync(site, kind, args.ApplicationMessage.Payload.ToArray(), args.CancellationToken);
         }
         catch (Exception ex)
         {
@@ -169,20 +173,17 @@ public sealed partial class EmbeddedCentralBroker(
         }
     }
 
-    private async Task CommitThenAckAsync(string clientId, string site, byte[] payload)
+    private async Task CommitThenAckAsync(string clientId, string site, PunchBatch batch)
     {
         try
         {
-            var ack = await ingest.HandleAsync(site, UplinkTopicKind.Punches, payload, CancellationToken.None);
-            if (ack is not null)
-            {
-                await _server!.InjectApplicationMessage(
-                    new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-                        .WithTopic(UplinkTopics.Acks(site))
-                        .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, ProtocolsJsonContext.Default.BatchAck))
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build()));
-            }
+            var ack = await ingest.StorePunchesAsync(site, batch, CancellationToken.None);
+            await _server!.InjectApplicationMessage(
+                new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
+                    .WithTopic(UplinkTopics.Acks(site))
+                    .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, ProtocolsJsonContext.Default.BatchAck))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build()));
         }
         catch (Exception ex)
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Writes;
@@ -6,7 +7,6 @@ using SiteHub.Hub.Configuration;
 using SiteHub.Hub.Gateways;
 using SiteHub.Hub.Headcount;
 using SiteHub.Hub.Ingest;
-using SiteHub.Protocols.Punches;
 
 namespace SiteHub.Hub.Influx;
 
@@ -18,8 +18,8 @@ public sealed record InfluxSinkState(bool Enabled, bool Healthy, long Cursor, lo
 /// sequence from a persisted cursor, so an InfluxDB outage never blocks ingest or acks, and when
 /// the server is back the sink catches up from where it stopped, across hub restarts too.
 /// Writes are idempotent: a point's timestamp is the punch's instant to the millisecond plus a
-/// sub-millisecond part taken from its event id, so a rewrite after a crash overwrites itself and
-/// two people at one gate in the same millisecond stay two points.
+/// sub-millisecond part taken from its event id (<see cref="PunchLines.TimestampNanos"/>), so a
+/// rewrite after a crash overwrites itself and two people at one gate in the same millisecond stay two points.
 /// </summary>
 /// <remarks>
 /// Schema: <c>punch</c> (tags site, gate, device, direction, mode; fields count, temperature;
@@ -41,6 +41,9 @@ public sealed partial class InfluxSink(
     private readonly SemaphoreSlim _wake = new(0);
     private long _cursor;
     private DateTimeOffset _lastPeriodic;
+
+    // The request's line protocol, reused from write to write (the sink writes one batch at a time).
+    private readonly StringBuilder _text = new();
 
     /// <summary>The sink's state now.</summary>
     public InfluxSinkState State => new(_options.Enabled, LastError is null, _cursor, Math.Max(0, store.LastSeq - _cursor), LastError, LastWriteAt);
@@ -109,34 +112,42 @@ public sealed partial class InfluxSink(
     {
         var now = clock.GetUtcNow();
         var punches = store.ReadAfter(_cursor, _options.BatchSize);
-        var points = new List<PointData>(punches.Count + 16);
-        points.AddRange(punches.Select(p => ToPoint(p.Punch)));
+        _text.Clear();
+        foreach (var stored in punches)
+        {
+            PunchLines.Append(_text, stored.Punch);
+            _text.Append('\n');
+        }
+
+        // One request, so one precision (ns) for every line; these points keep the millisecond
+        // timestamps they always had. A few a write: the library's points are cheap enough here.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         var periodic = now - _lastPeriodic >= TimeSpan.FromMinutes(1);
         var sites = periodic ? headcount.Sites : punches.Select(p => p.Punch.SiteId).Distinct(StringComparer.Ordinal).ToList();
         foreach (var site in sites)
         {
-            points.Add(PointData.Measurement("headcount").Tag("site", site).Field("on_site", headcount.Of(site).OnSite).Timestamp(now, WritePrecision.Ms));
+            AppendLine(PointData.Measurement("headcount").Tag("site", site).Field("on_site", headcount.Of(site).OnSite).Timestamp(at, WritePrecision.Ns));
         }
 
         if (periodic)
         {
             foreach (var gateway in gateways.All)
             {
-                points.Add(PointData.Measurement("gateway").Tag("site", gateway.SiteId)
+                AppendLine(PointData.Measurement("gateway").Tag("site", gateway.SiteId)
                     .Field("backlog", gateway.Status?.Backlog ?? 0)
                     .Field("connected", gateway.Connected)
                     .Field("devices_online", gateway.Status?.DevicesOnline ?? 0)
                     .Field("devices_offline", gateway.Status?.DevicesOffline ?? 0)
-                    .Timestamp(now, WritePrecision.Ms));
+                    .Timestamp(at, WritePrecision.Ns));
             }
         }
 
-        if (points.Count == 0)
+        if (_text.Length == 0)
         {
             return false;
         }
 
-        await writer.WritePointsAsync(points, _options.Bucket, _options.Org, cancellationToken);
+        await writer.WriteRecordAsync(_text.ToString(0, _text.Length - 1), WritePrecision.Ns, _options.Bucket, _options.Org, cancellationToken);
         LastWriteAt = now;
         if (periodic)
         {
@@ -152,40 +163,7 @@ public sealed partial class InfluxSink(
         return punches.Count > 0;
     }
 
-    /// <summary>The InfluxDB point of a punch (public for tests of the schema).</summary>
-    public static PointData ToPoint(Punch punch)
-    {
-        var point = PointData.Measurement("punch")
-            .Tag("site", punch.SiteId)
-            .Tag("device", punch.DeviceSn)
-            .Tag("direction", punch.Direction.ToString().ToLowerInvariant())
-            .Tag("mode", punch.VerifyMode.ToString().ToLowerInvariant())
-            .Field("count", 1L)
-            .Timestamp(TimestampNanos(punch), WritePrecision.Ns);
-        if (punch.GateId is not null)
-        {
-            point = point.Tag("gate", punch.GateId);
-        }
-
-        if (punch.Temperature is { } temp)
-        {
-            point = point.Field("temperature", temp);
-        }
-
-        return point;
-    }
-
-    /// <summary>The punch's instant in ms, in ns, plus a sub-millisecond part derived from the event id (FNV-1a).</summary>
-    public static long TimestampNanos(Punch punch)
-    {
-        var hash = 2166136261u;
-        foreach (var c in punch.EventId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (punch.OccurredAt.ToUnixTimeMilliseconds() * 1_000_000) + (hash % 1_000_000);
-    }
+    private void AppendLine(PointData point) => _text.Append(point.ToLineProtocol()).Append('\n');
 
     public override void Dispose()
     {

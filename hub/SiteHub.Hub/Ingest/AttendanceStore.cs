@@ -72,6 +72,10 @@ public sealed partial class AttendanceStore : BackgroundService
     // a person's punches in one commit update their day once.
     private const int PunchesPerCommit = 50_000;
 
+    // How long newly committed punches wait for others before the store applies them: the days
+    // lag the punches by up to this (plus a commit) in exchange for fewer, larger commits.
+    private static readonly TimeSpan GatherFor = TimeSpan.FromMilliseconds(500);
+
     private readonly PunchStore _punches;
     private readonly DurableLiteDatabase _db;
     private readonly TimeZoneInfo _zone;
@@ -84,6 +88,13 @@ public sealed partial class AttendanceStore : BackgroundService
     // second punch of the day), and reading it back cost a document load per punch. Filled after
     // a commit succeeds and emptied when one fails, so it holds nothing the file does not.
     private readonly Dictionary<string, AttendanceDay> _recentDays = new(StringComparer.Ordinal);
+
+    // Dates (key prefixes) that had no day stored when first met: every day of theirs since went
+    // through the cache above, so one missing from it is new, with no lookup (a lookup of a new
+    // day walked the index for nothing, and on a new date nearly every day is new). Dates met
+    // with days already stored (the hub restarted that day) are looked up as before. Emptied
+    // with the cache.
+    private readonly Dictionary<string, bool> _datesAllCached = new(StringComparer.Ordinal);
     private const int RecentDaysLimit = 500_000;
     private readonly Action<IReadOnlyList<StoredPunch>> _onCommitted;
     private long _appliedSeq;
@@ -143,6 +154,7 @@ public sealed partial class AttendanceStore : BackgroundService
 
     private void Follow(CancellationToken stoppingToken)
     {
+        Thread.CurrentThread.Name = "attendance"; // for profiles and the hub-ingest benchmark
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -157,6 +169,10 @@ public sealed partial class AttendanceStore : BackgroundService
                 }
 
                 _wake.Wait(TimeSpan.FromSeconds(1), stoppingToken);
+
+                // Let the punch store's next few commits gather: a day is then written once for
+                // several of its punches, and the file forced to disk once for all of them.
+                stoppingToken.WaitHandle.WaitOne(GatherFor);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -193,21 +209,44 @@ public sealed partial class AttendanceStore : BackgroundService
 
             if (_db.BeginTransaction())
             {
-                _recentDays.Clear(); // the last write failed and the file was reopened
+                ForgetDays(); // the last write failed and the file was reopened
             }
 
             try
             {
+                // Known days updated, new ones inserted: an upsert of a new day walked the index
+                // twice (a failed update, then the insert) after the lookup had already missed.
                 var stored = StoredDays(days.Keys);
-                var merged = days.Values.Select(d => stored.TryGetValue(d.Id, out var before) ? before.Merge(d) : d).ToList();
-                Days.Upsert(merged);
+                var merged = new List<AttendanceDay>(days.Count);
+                var added = new List<AttendanceDay>();
+                foreach (var day in days.Values)
+                {
+                    if (stored.TryGetValue(day.Id, out var before))
+                    {
+                        merged.Add(before.Merge(day));
+                    }
+                    else
+                    {
+                        added.Add(day);
+                    }
+                }
+
+                if (Days.Update(merged) != merged.Count)
+                {
+                    // Never expected (the days came from the file or from what was committed to
+                    // it); failing the commit keeps a day from being silently left behind.
+                    throw new InvalidOperationException("An attendance day read as stored was not found to update");
+                }
+
+                Days.InsertBulk(added, batchSize: Math.Max(added.Count, 1));
+                merged.AddRange(added);
                 _db.Database.GetCollection("cursors").Upsert(new BsonDocument { ["_id"] = CursorId, ["seq"] = punches[^1].Seq });
                 _db.CommitDurably();
                 RememberDays(merged);
             }
             catch
             {
-                _recentDays.Clear();
+                ForgetDays();
                 _db.AbandonTransaction();
                 throw;
             }
@@ -228,7 +267,7 @@ public sealed partial class AttendanceStore : BackgroundService
             {
                 found[key] = day;
             }
-            else
+            else if (!AllCached(key[..(key.IndexOf('|', StringComparison.Ordinal) + 1)]))
             {
                 unknown.Add(new BsonValue(key));
             }
@@ -246,11 +285,29 @@ public sealed partial class AttendanceStore : BackgroundService
         return found;
     }
 
+    /// <summary>Whether every stored day of the date <paramref name="datePrefix"/> (<c>yyyy-MM-dd|</c>) is in the cache.</summary>
+    private bool AllCached(string datePrefix)
+    {
+        if (!_datesAllCached.TryGetValue(datePrefix, out var all))
+        {
+            all = !Days.Exists(Query.StartsWith("_id", datePrefix)); // one index seek, once per date
+            _datesAllCached[datePrefix] = all;
+        }
+
+        return all;
+    }
+
+    private void ForgetDays()
+    {
+        _recentDays.Clear();
+        _datesAllCached.Clear();
+    }
+
     private void RememberDays(List<AttendanceDay> committed)
     {
         if (_recentDays.Count + committed.Count > RecentDaysLimit)
         {
-            _recentDays.Clear(); // simple and rare: a day's workers fill it again within a few punches each
+            ForgetDays(); // simple and rare: a day's workers fill it again within a few punches each
         }
 
         foreach (var day in committed)

@@ -37,6 +37,7 @@ public sealed partial class PunchStore : IDisposable
     private readonly StringComparer _eventIdComparer;
     private readonly Channel<IReadOnlyList<StoredPunch>> _toAnnounce = Channel.CreateUnbounded<IReadOnlyList<StoredPunch>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task _announcer;
+    private readonly RecentPunches _recent = new(RecentCapacity);
 
     private readonly ILogger<PunchStore> _logger;
     private long _nextSeq;
@@ -63,6 +64,12 @@ public sealed partial class PunchStore : IDisposable
 
     /// <summary>Most punches in one segment document (a commit's punches are cut into runs of this many).</summary>
     public const int SegmentCapacity = 1000;
+
+    /// <summary>
+    /// Punches of the latest commits kept in memory for <see cref="ReadAfter"/> (about a second of
+    /// ingest at full rate: followers keep within it unless they stop).
+    /// </summary>
+    public const int RecentCapacity = 32_768;
 
     // Fetched from the current engine each time: it is replaced when the store reopens after a failed write.
     private const string SegmentCollection = "punch_segments";
@@ -168,6 +175,7 @@ public sealed partial class PunchStore : IDisposable
 
         if (committed.Count > 0)
         {
+            _recent.Append(committed); // before the announcement that wakes the followers
             _toAnnounce.Writer.TryWrite(committed);
         }
 
@@ -234,8 +242,14 @@ public sealed partial class PunchStore : IDisposable
         });
     }
 
-    /// <summary>Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream).</summary>
-    public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) => _db.Read(db =>
+    /// <summary>
+    /// Punches after <paramref name="afterSeq"/> in hub order (for sinks that follow the stream):
+    /// from the latest commits held in memory when they reach back that far, else from the file.
+    /// </summary>
+    public IReadOnlyList<StoredPunch> ReadAfter(long afterSeq, int limit) =>
+        _recent.TryReadAfter(afterSeq, limit, out var recent) ? recent : ReadFileAfter(afterSeq, limit);
+
+    private List<StoredPunch> ReadFileAfter(long afterSeq, int limit) => _db.Read(db =>
     {
         var durable = LastSeq;
         var result = new List<StoredPunch>(Math.Min(limit, 10_000));
