@@ -65,4 +65,23 @@ public sealed class PrometheusTextTests
         meter.Dispose();
         Assert.DoesNotContain("test_gone", metrics.Scrape(), StringComparison.Ordinal);
     }
+    [Fact]
+    public void A_failing_callback_leaves_out_its_series_only_and_is_reported_and_tag_order_makes_no_second_series()
+    {
+        using var meter = new Meter("Test.Fail." + Guid.NewGuid().ToString("N"));
+        var errors = new List<Exception>();
+        using var metrics = new PrometheusText("sitehub-test", m => m == meter, errors.Add);
+        meter.CreateObservableGauge<int>("test_broken", new Func<int>(() => throw new IOException("store reopening")));
+        meter.CreateObservableGauge("test_fine", () => 7);
+        var counter = meter.CreateCounter<long>("test_tagged");
+        counter.Add(1, new KeyValuePair<string, object?>("site", "a"), new KeyValuePair<string, object?>("outcome", "ok"));
+        counter.Add(2, new KeyValuePair<string, object?>("outcome", "ok"), new KeyValuePair<string, object?>("site", "a"));
+
+        var text = metrics.Scrape();
+
+        Assert.Contains($"test_fine{{otel_scope_name=\"{meter.Name}\"}} 7\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("test_broken{", text, StringComparison.Ordinal);
+        Assert.Contains(errors, e => e.ToString().Contains("store reopening", StringComparison.Ordinal));
+        Assert.Contains($"test_tagged_total{{otel_scope_name=\"{meter.Name}\",outcome=\"ok\",site=\"a\"}} 3\n", text, StringComparison.Ordinal);
+    }
 }

@@ -37,8 +37,8 @@ public sealed class HubMetricsTests
         using var anonymous = new HttpClient { BaseAddress = hub.Api.BaseAddress };
         var text = await anonymous.GetStringAsync("/metrics", Token);
         Assert.Contains("target_info{service_name=\"sitehub-hub\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("sitehub_hub_punches_total{otel_scope_name=\"SiteHub.Hub\",site=\"site-a\",outcome=\"accepted\"} 5\n", text, StringComparison.Ordinal);
-        Assert.Contains("sitehub_hub_punches_total{otel_scope_name=\"SiteHub.Hub\",site=\"site-a\",outcome=\"duplicate\"} 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("sitehub_hub_punches_total{otel_scope_name=\"SiteHub.Hub\",outcome=\"accepted\",site=\"site-a\"} 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("sitehub_hub_punches_total{otel_scope_name=\"SiteHub.Hub\",outcome=\"duplicate\",site=\"site-a\"} 5\n", text, StringComparison.Ordinal);
         Assert.Contains("sitehub_hub_headcount{otel_scope_name=\"SiteHub.Hub\",site=\"site-a\"} 5\n", text, StringComparison.Ordinal);
         Assert.Contains("sitehub_commit_group_size_bucket{", text, StringComparison.Ordinal);
         Assert.Single(text.Split('\n'), line => line.StartsWith("# TYPE sitehub_hub_headcount ", StringComparison.Ordinal));

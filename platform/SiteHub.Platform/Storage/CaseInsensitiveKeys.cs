@@ -19,8 +19,14 @@ public static class CaseInsensitiveKeys
     /// <summary>The collation of such a file: the invariant culture's LCID with ordinal-ignore-case comparison.</summary>
     public static Collation Collation { get; } = new(CultureInfo.InvariantCulture.LCID, CompareOptions.OrdinalIgnoreCase);
 
-    /// <summary>Documents copied per transaction while rebuilding, so a large outbox does not sit in one.</summary>
+    /// <summary>
+    /// At most this many documents, and about <see cref="RebuildBatchBytes"/>, copied per transaction
+    /// while rebuilding: an outbox segment holds up to a thousand punches, and LiteDB keeps a
+    /// transaction's pages in memory until it commits.
+    /// </summary>
     private const int RebuildBatch = 5_000;
+
+    private const int RebuildBatchBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Opens (or creates) <paramref name="dataFile"/> with ordinal-ignore-case keys; an existing file
@@ -36,7 +42,18 @@ public static class CaseInsensitiveKeys
         }
 
         var existing = DurableLiteDatabase.Open(dataFile);
-        if (IsCaseInsensitiveOrdinal(existing))
+        bool ready;
+        try
+        {
+            ready = IsCaseInsensitiveOrdinal(existing);
+        }
+        catch
+        {
+            existing.Dispose();
+            throw;
+        }
+
+        if (ready)
         {
             return existing;
         }
@@ -63,6 +80,7 @@ public static class CaseInsensitiveKeys
         var started = Stopwatch.GetTimestamp();
         var dataFile = old.DataFile;
         var oldCollation = old.Database.Pragma("COLLATION").AsString;
+        logger?.LogInformation("Rebuilding {File} from collation {Old} to {New} (once, after an upgrade)", dataFile, oldCollation, Collation.ToString());
         var rebuilt = Path.Combine(Path.GetDirectoryName(dataFile)!, Path.GetFileNameWithoutExtension(dataFile) + ".rebuild" + Path.GetExtension(dataFile));
         long documents = 0;
         try
@@ -79,6 +97,7 @@ public static class CaseInsensitiveKeys
             old.Checkpoint(); // the old log into the old file, which we are about to replace
             old.Dispose();
             RemoveLeftoverLog(dataFile);
+            DiskSync.Directory(Path.GetDirectoryName(dataFile)!); // the old log's removal on disk before the rename
             File.Move(rebuilt, dataFile, overwrite: true);
             DiskSync.Directory(Path.GetDirectoryName(dataFile)!);
         }
@@ -102,12 +121,20 @@ public static class CaseInsensitiveKeys
         foreach (var name in source.GetCollectionNames().Order(StringComparer.Ordinal))
         {
             var to = target.Database.GetCollection(name);
-            foreach (var batch in source.GetCollection(name).FindAll().Chunk(RebuildBatch))
+            var batch = new List<BsonDocument>();
+            long batchBytes = 0;
+            foreach (var document in source.GetCollection(name).FindAll())
             {
-                target.BeginTransaction();
-                copied += to.InsertBulk(batch, RebuildBatch);
-                target.CommitDurably();
+                batch.Add(document);
+                batchBytes += BsonSerializer.Serialize(document).Length;
+                if (batch.Count >= RebuildBatch || batchBytes >= RebuildBatchBytes)
+                {
+                    copied += Write(target, to, batch);
+                    batchBytes = 0;
+                }
             }
+
+            copied += Write(target, to, batch);
         }
 
         foreach (var index in source.GetCollection("$indexes").FindAll())
@@ -131,6 +158,20 @@ public static class CaseInsensitiveKeys
 
         target.CommitDurably();
         return copied;
+    }
+
+    private static int Write(DurableLiteDatabase target, ILiteCollection<BsonDocument> to, List<BsonDocument> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        target.BeginTransaction();
+        var written = to.InsertBulk(batch, RebuildBatch);
+        target.CommitDurably();
+        batch.Clear();
+        return written;
     }
 
     /// <summary>LiteDB deletes an empty log when it closes a file; one that is not empty still holds commits, and must not meet another data file.</summary>

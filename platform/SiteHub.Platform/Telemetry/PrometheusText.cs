@@ -24,13 +24,16 @@ public sealed class PrometheusText : IDisposable
     private readonly Lock _lock = new(); // the instruments and the synchronous ones' series
     private readonly Lock _scrape = new();
     private readonly Dictionary<Instrument, Series> _instruments = [];
+    private readonly Action<Exception>? _onObserveError;
     private Dictionary<Instrument, Series>? _observing; // during a scrape: what observable instruments report
 
     /// <param name="serviceName">The <c>service_name</c> of the <c>target_info</c> series.</param>
     /// <param name="include">Which instruments to export, by their meter.</param>
-    public PrometheusText(string serviceName, Func<Meter, bool> include)
+    /// <param name="onObserveError">Told when an observable instrument's callback throws during a scrape.</param>
+    public PrometheusText(string serviceName, Func<Meter, bool> include, Action<Exception>? onObserveError = null)
     {
         _serviceName = serviceName;
+        _onObserveError = onObserveError;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (include(instrument.Meter))
@@ -71,7 +74,15 @@ public sealed class PrometheusText : IDisposable
 
             try
             {
-                _listener.RecordObservableInstruments();
+                try
+                {
+                    _listener.RecordObservableInstruments();
+                }
+                catch (AggregateException ex)
+                {
+                    // One failing callback (a store being reopened, say) leaves out its series, not the rest.
+                    _onObserveError?.Invoke(ex);
+                }
                 var text = new StringBuilder();
                 text.Append("# TYPE target_info gauge\n# HELP target_info Target metadata\n");
                 text.Append("target_info{service_name=\"").Append(EscapeLabel(_serviceName)).Append("\"} 1\n");
@@ -225,11 +236,13 @@ public sealed class PrometheusText : IDisposable
             }
         }
 
-        /// <summary>The label set as written: the meter's name, then the tags in the order given.</summary>
+        /// <summary>The label set as written: the meter's name, then the tags by name (one series whatever order they came in).</summary>
         private string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var labels = new StringBuilder("otel_scope_name=\"").Append(EscapeLabel(instrument.Meter.Name)).Append('"');
-            foreach (var (key, value) in tags)
+            var sorted = tags.ToArray();
+            Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            foreach (var (key, value) in sorted)
             {
                 labels.Append(',').Append(key).Append("=\"").Append(EscapeLabel(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")).Append('"');
             }

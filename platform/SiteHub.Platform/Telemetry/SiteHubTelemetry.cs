@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -28,7 +29,11 @@ public static class SiteHubTelemetry
         builder.Services.AddSingleton(provider =>
         {
             var factory = provider.GetRequiredService<IMeterFactory>();
-            return new PrometheusText(serviceName, meter => meter == StorageMeter || (meter.Scope == factory && meter.Name == meterName));
+            var logger = provider.GetRequiredService<ILogger<PrometheusText>>();
+            return new PrometheusText(
+                serviceName,
+                meter => meter == StorageMeter || (meter.Scope == factory && meter.Name == meterName),
+                ex => logger.LogWarning(ex, "A metric could not be read for /metrics; the others were written"));
         });
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
