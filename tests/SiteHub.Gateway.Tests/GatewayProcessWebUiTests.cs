@@ -21,30 +21,12 @@ public sealed partial class GatewayProcessWebUiTests
     public async Task Every_page_works_and_no_MVC_or_Razor_assembly_is_loaded()
     {
         using var folder = new TempFolder("gateway-process-ui");
-        var httpPort = TestEnvironment.FreePort();
-        await using var gateway = ChildProcess.StartApp("gateway", "gateway/SiteHub.Gateway",
-        [
-            "--urls", $"http://127.0.0.1:{httpPort}",
-            "--Gateway:SiteId=site-a",
-            $"--Gateway:DataPath={folder.Path}",
-            $"--SiteBroker:Port={TestEnvironment.FreePort()}",
-            "--Uplink:Host=127.0.0.1",
-            $"--Uplink:Port={TestEnvironment.FreePort()}",
-            "--Uplink:Password=unused-here",
-            $"--Admin:Password={AdminPassword}",
-        ], folder.Path);
+        var (gateway, address) = await GatewayProcess.StartAsync(folder.Path, AdminPassword, Token);
+        await using var _ = gateway;
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"),
+            BaseAddress = address,
         };
-        await TestEnvironment.WaitUntilAsync(
-            async () =>
-            {
-                Assert.False(gateway.HasExited, "the gateway exited during start-up:\n" + gateway.Output);
-                using var health = await browser.GetAsync("/health", Token);
-                return health.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable; // 503: no hub here
-            },
-            TimeSpan.FromSeconds(60), "the gateway to answer", Token);
 
         using (var anonymous = await browser.GetAsync("/", Token))
         {

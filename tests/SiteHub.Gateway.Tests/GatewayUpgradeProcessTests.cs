@@ -45,28 +45,10 @@ public sealed class GatewayUpgradeProcessTests
 
     private static async Task CheckRebuiltByTheGatewayProcessAsync(string dataPath, string[] serials)
     {
-        var httpPort = TestEnvironment.FreePort();
-        await using var gateway = ChildProcess.StartApp("gateway", "gateway/SiteHub.Gateway",
-        [
-            "--urls", $"http://127.0.0.1:{httpPort}",
-            "--Gateway:SiteId=site-a",
-            $"--Gateway:DataPath={dataPath}",
-            $"--SiteBroker:Port={TestEnvironment.FreePort()}",
-            "--Uplink:Host=127.0.0.1",
-            $"--Uplink:Port={TestEnvironment.FreePort()}",
-            "--Uplink:Password=unused-here",
-            $"--Admin:Password={AdminPassword}",
-        ], dataPath);
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        var (gateway, address) = await GatewayProcess.StartAsync(dataPath, AdminPassword, Token);
+        await using var _ = gateway;
+        using var api = new HttpClient { BaseAddress = address };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
-        await TestEnvironment.WaitUntilAsync(
-            async () =>
-            {
-                Assert.False(gateway.HasExited, "the gateway exited during start-up:\n" + gateway.Output);
-                using var health = await api.GetAsync("/health", Token);
-                return health.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable; // 503: no hub here
-            },
-            TimeSpan.FromSeconds(60), "the gateway to answer", Token);
 
         foreach (var sn in serials)
         {

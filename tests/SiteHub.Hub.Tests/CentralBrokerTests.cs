@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MQTTnet;
@@ -23,13 +22,7 @@ public sealed class CentralBrokerTests
         var (gateway, result) = await hub.ConnectGatewayAsync("site-a", InProcessHub.GatewayPassword, Token);
         using var _ = gateway;
         Assert.Equal(MqttClientConnectResultCode.Success, result);
-        var acks = new ConcurrentQueue<BatchAck>();
-        gateway.ApplicationMessageReceivedAsync += e =>
-        {
-            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
-            return Task.CompletedTask;
-        };
-        await gateway.SubscribeAsync(UplinkTopics.Acks("site-a"), MqttQualityOfServiceLevel.AtLeastOnce, Token);
+        var acks = await InProcessHub.CollectAcksAsync(gateway, "site-a", Token);
         var recently = DateTimeOffset.UtcNow.AddHours(-1).ToOffset(TimeSpan.FromHours(8));
         var punches = Enumerable.Range(1, 20).Select(i => InProcessHub.MakePunch("site-a", "D1", i, $"W{i}", Direction.In, recently.AddMinutes(i))).ToList();
 
@@ -51,13 +44,7 @@ public sealed class CentralBrokerTests
         await using var hub = await InProcessHub.StartAsync(Token);
         var (gateway, _) = await hub.ConnectGatewayAsync("site-a", InProcessHub.GatewayPassword, Token);
         using var client = gateway;
-        var acks = new ConcurrentQueue<BatchAck>();
-        gateway.ApplicationMessageReceivedAsync += e =>
-        {
-            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
-            return Task.CompletedTask;
-        };
-        await gateway.SubscribeAsync(UplinkTopics.Acks("site-a"), MqttQualityOfServiceLevel.AtLeastOnce, Token);
+        var acks = await InProcessHub.CollectAcksAsync(gateway, "site-a", Token);
 
         await gateway.PublishAsync(InProcessHub.BatchMessage("site-a", new PunchBatch("site-a", "b1",
         [
@@ -79,13 +66,7 @@ public sealed class CentralBrokerTests
         await using var hub = await InProcessHub.StartAsync(Token);
         var (gateway, _) = await hub.ConnectGatewayAsync("site-a", InProcessHub.GatewayPassword, Token);
         using var client = gateway;
-        var acks = new ConcurrentQueue<BatchAck>();
-        gateway.ApplicationMessageReceivedAsync += e =>
-        {
-            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
-            return Task.CompletedTask;
-        };
-        await gateway.SubscribeAsync(UplinkTopics.Acks("site-a"), MqttQualityOfServiceLevel.AtLeastOnce, Token);
+        var acks = await InProcessHub.CollectAcksAsync(gateway, "site-a", Token);
         var good = InProcessHub.Encode(new PunchBatch("site-a", "b-good", [InProcessHub.MakePunch("site-a", "D1", 1, "W1", Direction.In, Morning)]));
 
         foreach (var payload in new[] { "not json"u8.ToArray(), """{"siteId":"site-a","punches":[]}"""u8.ToArray(), [.. good, .. "}"u8.ToArray()], good })

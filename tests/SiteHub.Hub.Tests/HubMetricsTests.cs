@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using MQTTnet;
-using MQTTnet.Protocol;
-using SiteHub.Protocols;
 using SiteHub.Protocols.Punches;
 using SiteHub.Protocols.Uplink;
 using SiteHub.Testing;
@@ -21,13 +16,7 @@ public sealed class HubMetricsTests
         await using var other = await InProcessHub.StartAsync(Token); // same meter name, its own series
         var (gateway, _) = await hub.ConnectGatewayAsync("site-a", InProcessHub.GatewayPassword, Token);
         using var _ = gateway;
-        var acks = new ConcurrentQueue<BatchAck>();
-        gateway.ApplicationMessageReceivedAsync += e =>
-        {
-            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
-            return Task.CompletedTask;
-        };
-        await gateway.SubscribeAsync(UplinkTopics.Acks("site-a"), MqttQualityOfServiceLevel.AtLeastOnce, Token);
+        var acks = await InProcessHub.CollectAcksAsync(gateway, "site-a", Token);
         var recently = DateTimeOffset.UtcNow.AddHours(-1).ToOffset(TimeSpan.FromHours(8));
         var punches = Enumerable.Range(1, 5).Select(i => InProcessHub.MakePunch("site-a", "D1", i, $"W{i}", Direction.In, recently.AddMinutes(i))).ToList();
         await gateway.PublishAsync(InProcessHub.BatchMessage("site-a", new PunchBatch("site-a", "m1", punches)), Token);

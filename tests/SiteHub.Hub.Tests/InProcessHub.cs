@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -87,6 +88,19 @@ public sealed class InProcessHub : IAsyncDisposable
             new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", BrokerPort).WithClientId("gateway-" + siteId).WithCredentials(siteId, password).Build(),
             cancellationToken);
         return (client, result.ResultCode);
+    }
+
+    /// <summary>Subscribes <paramref name="gateway"/> to its site's acks; they arrive in the returned queue.</summary>
+    public static async Task<ConcurrentQueue<BatchAck>> CollectAcksAsync(IMqttClient gateway, string siteId, CancellationToken cancellationToken)
+    {
+        var acks = new ConcurrentQueue<BatchAck>();
+        gateway.ApplicationMessageReceivedAsync += e =>
+        {
+            acks.Enqueue(JsonSerializer.Deserialize(e.ApplicationMessage.Payload.First.Span, ProtocolsJsonContext.Default.BatchAck)!);
+            return Task.CompletedTask;
+        };
+        await gateway.SubscribeAsync(UplinkTopics.Acks(siteId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+        return acks;
     }
 
     public static Punch MakePunch(string siteId, string sn, long seq, string person, Direction direction, DateTimeOffset at) =>
